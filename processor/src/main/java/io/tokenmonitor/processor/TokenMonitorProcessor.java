@@ -1,0 +1,132 @@
+package io.tokenmonitor.processor;
+
+import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.http.ApiServer;
+import io.tokenmonitor.processor.query.UsageQueries;
+import io.tokenmonitor.processor.query.UsageStores;
+import io.tokenmonitor.processor.topology.TokenMonitorTopology;
+import io.tokenmonitor.processor.validation.RejectionCounter;
+import io.tokenmonitor.registry.SchemaRegistryClient;
+import io.tokenmonitor.schema.TokenUsage;
+import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.serde.AvroSerde;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running processor instance: the Kafka Streams topology and the HTTP API over its stores.
+ */
+public final class TokenMonitorProcessor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenMonitorProcessor.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ProcessorConfig config;
+    private final KafkaStreams streams;
+    private final ApiServer api;
+    private final RejectionCounter rejections = new RejectionCounter();
+    private int httpPort;
+
+    private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry) {
+        this.config = config;
+        Topology topology = new TokenMonitorTopology(config, registry, rejections).build();
+        this.streams = new KafkaStreams(topology, config.streamsProperties());
+
+        UsageQueries queries = new UsageQueries(new StreamsStores(streams), new AvroSerde<>(registry, TokenUsage.class),
+            config.monthlyLimit());
+        this.api = new ApiServer(queries, rejections, streams::state, Clock.systemUTC());
+    }
+
+    /**
+     * Starts Kafka Streams and the HTTP API. Returns at once; the stores become queryable when Streams
+     * reaches RUNNING, see {@link #awaitRunning(Duration)}.
+     */
+    public static TokenMonitorProcessor start(ProcessorConfig config, SchemaRegistryClient registry) {
+        TokenMonitorProcessor processor = new TokenMonitorProcessor(config, registry);
+        processor.startAll();
+        return processor;
+    }
+
+    private void startAll() {
+        LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, monthly limit {} tokens, "
+                + "thresholds {}%", config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(),
+            config.stateDir(), config.monthlyLimit(), config.thresholdsPercent());
+        streams.setStateListener((newState, oldState) ->
+            LOG.info("Kafka Streams state {} -> {}", oldState, newState));
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Stream thread failed; replacing it", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        httpPort = api.start(config.httpHost(), config.httpPort());
+    }
+
+    /** Returns the port the HTTP API listens on. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public RejectionCounter rejections() {
+        return rejections;
+    }
+
+    /**
+     * Waits until Kafka Streams is RUNNING.
+     *
+     * @throws TimeoutException if it is not RUNNING within the timeout
+     */
+    public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new TimeoutException("Kafka Streams is " + streams.state() + ", not RUNNING, after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Stops the HTTP API, then closes Kafka Streams, committing its work and leaving the consumer group. */
+    @Override
+    public void close() {
+        api.close();
+        boolean closed = streams.close(CloseOptions
+            .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(CLOSE_TIMEOUT));
+        if (closed) {
+            LOG.info("Processor {} stopped", config.applicationId());
+        } else {
+            LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
+        }
+    }
+
+    /** The stores of a running KafkaStreams instance. */
+    private record StreamsStores(KafkaStreams streams) implements UsageStores {
+
+        @Override
+        public ReadOnlyKeyValueStore<String, UsagePeriod> periods() {
+            return streams.store(StoreQueryParameters.fromNameAndType(
+                TokenMonitorTopology.USAGE_PERIODS_STORE, QueryableStoreTypes.keyValueStore()));
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<String, byte[]> recentRequests() {
+            return streams.store(StoreQueryParameters.fromNameAndType(
+                TokenMonitorTopology.RECENT_REQUESTS_STORE, QueryableStoreTypes.keyValueStore()));
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.tokenmonitor.processor.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.tokenmonitor.processor.period.BillingPeriod;
+import io.tokenmonitor.processor.query.RecentRequestsRecorder;
+import io.tokenmonitor.processor.query.UsageQueries;
+import io.tokenmonitor.processor.validation.RejectionCounter;
+import io.tokenmonitor.processor.validation.RequestValidator;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of one processor instance, answering from its local state stores. Every answer is JSON.
+ *
+ * <ul>
+ *   <li>{@code GET /api/v1/users/{userId}/usage[?period=YYYY-MM]}: the user's totals in the period,
+ *       by default the current calendar month in UTC; 400 for a malformed period.</li>
+ *   <li>{@code GET /api/v1/users/{userId}/requests[?limit=N]}: the user's newest requests, N from 1 to 100
+ *       (default 100); 400 for another N.</li>
+ *   <li>{@code GET /api/v1/stats}: dead-lettered records per reason since this instance started.</li>
+ *   <li>{@code GET /health}: 200 while Kafka Streams is starting, rebalancing or running; 503 otherwise.</li>
+ * </ul>
+ * While the stores are not queryable (start-up, rebalance) the usage endpoints answer 503 with
+ * {@code Retry-After}.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final String RETRY_AFTER_SECONDS = "1";
+
+    private final UsageQueries queries;
+    private final RejectionCounter rejections;
+    private final Supplier<KafkaStreams.State> streamsState;
+    private final Clock clock;
+    private final Javalin app;
+
+    public ApiServer(UsageQueries queries, RejectionCounter rejections, Supplier<KafkaStreams.State> streamsState,
+                     Clock clock) {
+        this.queries = queries;
+        this.rejections = rejections;
+        this.streamsState = streamsState;
+        this.clock = clock;
+        this.app = createApp();
+    }
+
+    /** Starts listening and returns the bound port, which differs from {@code port} when that is 0. */
+    public int start(String host, int port) {
+        app.start(host, port);
+        int boundPort = app.port();
+        LOG.info("HTTP API listening on http://{}:{}/", host, boundPort);
+        return boundPort;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        LOG.info("HTTP API stopped");
+    }
+
+    private Javalin createApp() {
+        ObjectMapper mapper = new ObjectMapper();
+        Javalin javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+        });
+
+        javalin.get("/", this::index);
+        javalin.get("/health", this::health);
+        javalin.get("/api/v1/stats", this::stats);
+        javalin.get("/api/v1/users/{userId}/usage", this::usage);
+        javalin.get("/api/v1/users/{userId}/requests", this::requests);
+
+        javalin.exception(BadRequestException.class, (e, ctx) ->
+            ctx.status(400).json(new ApiError(400, e.getMessage(), e.parameter())));
+        javalin.exception(InvalidStateStoreException.class, (e, ctx) -> {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            ctx.status(503).json(new ApiError(503,
+                "State stores are not queryable yet (starting or rebalancing); retry shortly", null));
+        });
+        javalin.exception(Exception.class, (e, ctx) -> {
+            LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError(500, "Internal error: " + e.getClass().getSimpleName(), null));
+        });
+        javalin.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                ctx.json(new ApiError(404, "No endpoint " + ctx.method() + " " + ctx.path(), null));
+            }
+        });
+        return javalin;
+    }
+
+    private void index(Context ctx) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("usage", "/api/v1/users/{userId}/usage?period=YYYY-MM");
+        endpoints.put("requests", "/api/v1/users/{userId}/requests?limit=N");
+        endpoints.put("stats", "/api/v1/stats");
+        endpoints.put("health", "/health");
+        ctx.json(Map.of("service", "token-monitor", "endpoints", endpoints));
+    }
+
+    private void health(Context ctx) {
+        KafkaStreams.State state = streamsState.get();
+        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+            || state == KafkaStreams.State.CREATED;
+        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streamsState", state.name()));
+    }
+
+    private void stats(Context ctx) {
+        ctx.json(Map.of("deadLetteredSinceStart", rejections.snapshot()));
+    }
+
+    private void usage(Context ctx) {
+        String userId = userId(ctx);
+        String periodName = ctx.queryParam("period");
+        BillingPeriod period;
+        if (periodName == null) {
+            period = BillingPeriod.containing(clock.instant());
+        } else {
+            try {
+                period = BillingPeriod.parse(periodName);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("period", e.getMessage());
+            }
+        }
+        ctx.json(queries.usage(userId, period));
+    }
+
+    private void requests(Context ctx) {
+        String userId = userId(ctx);
+        int limit = RecentRequestsRecorder.MAX_RECENT_REQUESTS;
+        String limitText = ctx.queryParam("limit");
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > RecentRequestsRecorder.MAX_RECENT_REQUESTS) {
+                throw new BadRequestException("limit", "Invalid limit '" + limitText + "': expected a whole number from 1 to "
+                    + RecentRequestsRecorder.MAX_RECENT_REQUESTS);
+            }
+        }
+        ctx.json(queries.recentRequests(userId, limit));
+    }
+
+    private static String userId(Context ctx) {
+        String userId = ctx.pathParam("userId");
+        if (userId.isBlank() || userId.length() > RequestValidator.MAX_ID_LENGTH
+            || userId.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequestException("userId", "Invalid userId: expected 1 to " + RequestValidator.MAX_ID_LENGTH
+                + " characters without control characters");
+        }
+        return userId;
+    }
+}

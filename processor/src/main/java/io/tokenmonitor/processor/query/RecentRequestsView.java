@@ -1,0 +1,21 @@
+package io.tokenmonitor.processor.query;
+
+import java.util.List;
+
+/**
+ * A user's newest requests, newest first by event time, as the HTTP API returns them.
+ */
+public record RecentRequestsView(String userId, List<RequestView> requests) {
+
+    /** One request's token counts; the timestamp is its event time as an ISO-8601 string in UTC. */
+    public record RequestView(
+        String requestId,
+        String timestamp,
+        String model,
+        String provider,
+        long promptTokens,
+        long completionTokens,
+        long totalTokens,
+        String tokenSource) {
+    }
+}

@@ -1,0 +1,29 @@
+package io.tokenmonitor.processor.query;
+
+import java.util.Map;
+
+/**
+ * A user's usage in one period, as the HTTP API returns it. Instants are ISO-8601 strings in UTC.
+ *
+ * @param percentUsed totalTokens as a percentage of limit, rounded to two decimals; may exceed 100
+ * @param remainingTokens tokens left before the limit, never negative
+ * @param byModel usage per model id
+ */
+public record UsageView(
+    String userId,
+    String period,
+    String periodStart,
+    String periodEnd,
+    long requests,
+    long promptTokens,
+    long completionTokens,
+    long totalTokens,
+    long limit,
+    double percentUsed,
+    long remainingTokens,
+    Map<String, ModelTotals> byModel) {
+
+    /** Usage of one model within the period. */
+    public record ModelTotals(long requests, long promptTokens, long completionTokens, long totalTokens) {
+    }
+}

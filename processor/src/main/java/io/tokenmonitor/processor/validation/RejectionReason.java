@@ -1,0 +1,41 @@
+package io.tokenmonitor.processor.validation;
+
+/**
+ * Why an input record was dead-lettered. The {@link #code()} is written to the {@code dlq.reason} header
+ * and is stable across releases, so consumers may match on it.
+ */
+public enum RejectionReason {
+
+    /** The value is null, not in the Confluent wire format, or its Avro body does not decode. */
+    UNDECODABLE("undecodable"),
+
+    /** The value names a schema id the registry does not have. */
+    UNKNOWN_SCHEMA("unknown-schema"),
+
+    /** A required field (requestId, userId, model) is blank. */
+    MISSING_FIELD("missing-field"),
+
+    /** userId or requestId is longer than 256 characters or contains control characters, or the timestamp is
+     * before 1970. */
+    INVALID_FIELD("invalid-field"),
+
+    /** The record key is missing or differs from the value's userId, so the record would be counted on the
+     * wrong partition. */
+    KEY_MISMATCH("key-mismatch"),
+
+    /** A reported token count is negative. */
+    NEGATIVE_COUNT("negative-count"),
+
+    /** A reported token count is larger than any single request can use. */
+    COUNT_OUT_OF_RANGE("count-out-of-range");
+
+    private final String code;
+
+    RejectionReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}
