@@ -1,0 +1,358 @@
+package io.tokenmonitor.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+class InMemorySchemaRegistryTest {
+
+    private static final Schema USER_V1 = parse("""
+        {"type": "record", "name": "User", "namespace": "test",
+         "fields": [{"name": "id", "type": "string"}]}
+        """);
+
+    /** Adds a field with a default: backward and forward compatible with v1. */
+    private static final Schema USER_V2 = parse("""
+        {"type": "record", "name": "User", "namespace": "test",
+         "fields": [{"name": "id", "type": "string"}, {"name": "plan", "type": "string", "default": "free"}]}
+        """);
+
+    /** Adds a field without a default: cannot read v1 data, so not backward compatible. */
+    private static final Schema USER_REQUIRED_AGE = parse("""
+        {"type": "record", "name": "User", "namespace": "test",
+         "fields": [{"name": "id", "type": "string"}, {"name": "age", "type": "int"}]}
+        """);
+
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+
+    @Test
+    void shouldStartIdsAndVersionsAtOne() {
+        int id = registry.register("users-value", USER_V1);
+
+        assertEquals(1, id);
+        assertEquals(List.of(1), registry.versions("users-value"));
+        assertEquals(new SubjectVersion("users-value", 1, 1, USER_V1), registry.version("users-value", 1));
+    }
+
+    @Test
+    void shouldReturnSameIdForSameSchema() {
+        int first = registry.register("users-value", USER_V1);
+        int second = registry.register("users-value", USER_V1);
+
+        assertEquals(first, second);
+        assertEquals(List.of(1), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldTreatWhitespaceDifferencesAsSameSchema() {
+        Schema spaced = parse("{ \"type\" : \"record\",\n \"name\":\"User\", \"namespace\":\"test\", "
+            + "\"fields\" : [ { \"name\" : \"id\", \"type\" : \"string\" } ] }");
+
+        int first = registry.register("users-value", USER_V1);
+        int second = registry.register("users-value", spaced);
+
+        assertEquals(first, second);
+        assertEquals(List.of(1), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldAddVersionForChangedSchema() {
+        int first = registry.register("users-value", USER_V1);
+        int second = registry.register("users-value", USER_V2);
+
+        assertEquals(1, first);
+        assertEquals(2, second);
+        assertEquals(List.of(1, 2), registry.versions("users-value"));
+        assertEquals(USER_V2, registry.latestVersion("users-value").schema());
+        assertEquals(2, registry.latestVersion("users-value").version());
+    }
+
+    @Test
+    void shouldReuseIdUnderAnotherSubjectWithItsOwnVersionOne() {
+        registry.register("users-value", USER_V1);
+        int v2Id = registry.register("users-value", USER_V2);
+
+        int otherId = registry.register("accounts-value", USER_V2);
+
+        assertEquals(v2Id, otherId);
+        assertEquals(new SubjectVersion("accounts-value", 1, v2Id, USER_V2),
+            registry.version("accounts-value", 1));
+        assertEquals(List.of("accounts-value", "users-value"), registry.subjects());
+    }
+
+    @Test
+    void shouldNumberIdsAcrossSubjects() {
+        int first = registry.register("a-value", USER_V1);
+        int second = registry.register("b-value", Schema.create(Schema.Type.STRING));
+
+        assertEquals(1, first);
+        assertEquals(2, second);
+    }
+
+    @Test
+    void shouldReturnExistingIdWhenOlderVersionRegisteredAgain() {
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", USER_V2);
+
+        int again = registry.register("users-value", USER_V1);
+
+        assertEquals(1, again);
+        assertEquals(List.of(1, 2), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldFetchSchemaById() {
+        int id = registry.register("users-value", USER_V1);
+
+        assertSame(USER_V1, registry.schemaById(id));
+    }
+
+    @Test
+    void shouldThrowSchemaNotFoundForUnknownId() {
+        registry.register("users-value", USER_V1);
+
+        SchemaNotFoundException error = assertThrows(SchemaNotFoundException.class, () -> registry.schemaById(7));
+
+        assertEquals(40403, error.errorCode());
+    }
+
+    @Test
+    void shouldResolveLatestAndNumericVersionNames() {
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", USER_V2);
+
+        assertEquals(2, registry.version("users-value", "latest").version());
+        assertEquals(2, registry.version("users-value", "-1").version());
+        assertEquals(1, registry.version("users-value", "1").version());
+    }
+
+    @Test
+    void shouldRejectInvalidVersionNames() {
+        registry.register("users-value", USER_V1);
+
+        for (String name : List.of("0", "-2", "first", "", "99999999999")) {
+            SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+                () -> registry.version("users-value", name), name);
+            assertEquals(42202, error.errorCode(), name);
+        }
+    }
+
+    @Test
+    void shouldReportMissingSubjectAndVersion() {
+        registry.register("users-value", USER_V1);
+
+        SchemaRegistryException noSubject = assertThrows(SchemaRegistryException.class,
+            () -> registry.versions("nobody-value"));
+        SchemaRegistryException noVersion = assertThrows(SchemaRegistryException.class,
+            () -> registry.version("users-value", 2));
+
+        assertEquals(40401, noSubject.errorCode());
+        assertEquals(40402, noVersion.errorCode());
+    }
+
+    @Test
+    void shouldLookUpRegisteredSchemaUnderSubject() {
+        registry.register("users-value", USER_V1);
+        int v2Id = registry.register("users-value", USER_V2);
+
+        SubjectVersion found = registry.lookup("users-value", USER_V2);
+
+        assertEquals(new SubjectVersion("users-value", 2, v2Id, USER_V2), found);
+    }
+
+    @Test
+    void shouldReportLookupOfUnregisteredSchemaOrSubject() {
+        registry.register("users-value", USER_V1);
+        registry.register("accounts-value", USER_V2);
+
+        SchemaRegistryException notUnderSubject = assertThrows(SchemaRegistryException.class,
+            () -> registry.lookup("users-value", USER_V2));
+        SchemaRegistryException noSubject = assertThrows(SchemaRegistryException.class,
+            () -> registry.lookup("nobody-value", USER_V1));
+
+        assertEquals(40403, notUnderSubject.errorCode());
+        assertEquals(40401, noSubject.errorCode());
+    }
+
+    @Test
+    void shouldListSubjectVersionsOfSchemaId() {
+        registry.setGlobalCompatibility(CompatibilityLevel.NONE);
+        int id = registry.register("users-value", USER_V1);
+        registry.register("accounts-value", Schema.create(Schema.Type.STRING));
+        registry.register("accounts-value", USER_V1);
+
+        List<SubjectVersion> found = registry.versionsOfSchema(id);
+
+        assertEquals(List.of(
+            new SubjectVersion("accounts-value", 2, id, USER_V1),
+            new SubjectVersion("users-value", 1, id, USER_V1)), found);
+    }
+
+    @Test
+    void shouldDefaultToBackwardCompatibility() {
+        assertEquals(CompatibilityLevel.BACKWARD, registry.globalCompatibility());
+        assertEquals(Optional.empty(), registry.subjectCompatibility("users-value"));
+        assertEquals(CompatibilityLevel.BACKWARD, registry.effectiveCompatibility("users-value"));
+    }
+
+    @Test
+    void shouldStoreGlobalAndSubjectCompatibility() {
+        registry.setGlobalCompatibility(CompatibilityLevel.FULL);
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.NONE);
+
+        assertEquals(CompatibilityLevel.FULL, registry.globalCompatibility());
+        assertEquals(Optional.of(CompatibilityLevel.NONE), registry.subjectCompatibility("users-value"));
+        assertEquals(CompatibilityLevel.NONE, registry.effectiveCompatibility("users-value"));
+        assertEquals(CompatibilityLevel.FULL, registry.effectiveCompatibility("accounts-value"));
+    }
+
+    @Test
+    void shouldFallBackToGlobalAfterSubjectLevelDeleted() {
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.FORWARD);
+
+        Optional<CompatibilityLevel> removed = registry.deleteSubjectCompatibility("users-value");
+
+        assertEquals(Optional.of(CompatibilityLevel.FORWARD), removed);
+        assertEquals(Optional.empty(), registry.subjectCompatibility("users-value"));
+        assertEquals(CompatibilityLevel.BACKWARD, registry.effectiveCompatibility("users-value"));
+        assertEquals(Optional.empty(), registry.deleteSubjectCompatibility("users-value"));
+    }
+
+    @Test
+    void shouldParseCompatibilityLevelNames() {
+        assertEquals(CompatibilityLevel.FULL_TRANSITIVE, CompatibilityLevel.parse("full_transitive"));
+        assertEquals(CompatibilityLevel.NONE, CompatibilityLevel.parse("NONE"));
+
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+            () -> CompatibilityLevel.parse("SIDEWAYS"));
+        assertEquals(42203, error.errorCode());
+        assertThrows(SchemaRegistryException.class, () -> CompatibilityLevel.parse(null));
+    }
+
+    @Test
+    void shouldRejectBackwardIncompatibleSchemaWith409() {
+        registry.register("users-value", USER_V1);
+
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+            () -> registry.register("users-value", USER_REQUIRED_AGE));
+
+        assertEquals(409, error.errorCode());
+        assertTrue(error.getMessage().contains("users-value"), error.getMessage());
+        assertTrue(error.getMessage().contains("age"), error.getMessage());
+        assertEquals(List.of(1), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldAcceptIncompatibleSchemaWhenLevelIsNone() {
+        registry.register("users-value", USER_V1);
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.NONE);
+
+        int id = registry.register("users-value", USER_REQUIRED_AGE);
+
+        assertEquals(2, id);
+        assertEquals(List.of(1, 2), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldRejectForwardIncompatibleSchema() {
+        // Removing a field without a default: the new schema reads old data, but old readers miss "id".
+        Schema idless = parse("""
+            {"type": "record", "name": "User", "namespace": "test", "fields": []}
+            """);
+        registry.register("users-value", USER_V1);
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.FORWARD);
+
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+            () -> registry.register("users-value", idless));
+
+        assertEquals(409, error.errorCode());
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.BACKWARD);
+        assertEquals(2, registry.register("users-value", idless));
+    }
+
+    @Test
+    void shouldCheckOnlyLatestVersionUnlessTransitive() {
+        Schema idless = parse("""
+            {"type": "record", "name": "User", "namespace": "test", "fields": []}
+            """);
+        registry.setGlobalCompatibility(CompatibilityLevel.NONE);
+        registry.register("plain-value", USER_V1);
+        registry.register("plain-value", idless);
+        registry.register("transitive-value", USER_V1);
+        registry.register("transitive-value", idless);
+        registry.setSubjectCompatibility("plain-value", CompatibilityLevel.FORWARD);
+        registry.setSubjectCompatibility("transitive-value", CompatibilityLevel.FORWARD_TRANSITIVE);
+
+        // Version 2 (no fields) reads data of this schema, but version 1 needs "id", which it lacks.
+        Schema ageOnly = parse("""
+            {"type": "record", "name": "User", "namespace": "test",
+             "fields": [{"name": "age", "type": "int", "default": 0}]}
+            """);
+        int plainId = registry.register("plain-value", ageOnly);
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+            () -> registry.register("transitive-value", ageOnly));
+
+        assertEquals(3, registry.version("plain-value", "latest").version());
+        assertEquals(plainId, registry.latestVersion("plain-value").id());
+        assertEquals(409, error.errorCode());
+        assertTrue(error.getMessage().contains("version 1"), error.getMessage());
+    }
+
+    @Test
+    void shouldAssignDistinctIdsUnderConcurrentRegistration() throws Exception {
+        int threads = 8;
+        int schemasPerThread = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                int offset = thread * schemasPerThread;
+                Callable<List<Integer>> task = () -> {
+                    List<Integer> ids = new ArrayList<>();
+                    for (int index = 0; index < schemasPerThread; index++) {
+                        Schema fixed = Schema.createFixed("F" + (offset + index), null, "test", 4);
+                        ids.add(registry.register("subject-" + (offset + index), fixed));
+                        // Every thread also registers a shared schema, which must keep one id.
+                        ids.add(-registry.register("shared-value", USER_V1));
+                    }
+                    return ids;
+                };
+                results.add(pool.submit(task));
+            }
+
+            List<Integer> all = new ArrayList<>();
+            for (Future<List<Integer>> result : results) {
+                all.addAll(result.get(30, TimeUnit.SECONDS));
+            }
+            Set<Integer> distinctIds = all.stream().filter(id -> id > 0).collect(Collectors.toSet());
+            Set<Integer> sharedIds = all.stream().filter(id -> id < 0).collect(Collectors.toSet());
+
+            assertEquals(threads * schemasPerThread, distinctIds.size());
+            assertEquals(1, sharedIds.size());
+            assertNotEquals(0, sharedIds.iterator().next());
+            assertEquals(List.of(1), registry.versions("shared-value"));
+            assertEquals(threads * schemasPerThread + 1, registry.subjects().size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Schema parse(String json) {
+        return new Schema.Parser().parse(json);
+    }
+}
