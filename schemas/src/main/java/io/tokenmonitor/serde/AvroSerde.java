@@ -47,6 +47,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Map<Integer, SpecificDatumReader<T>> readerBySchemaId = new ConcurrentHashMap<>();
 
     public AvroSerde(SchemaRegistryClient registry, Class<T> type) {
+        TrustedAvroClasses.install();
         this.registry = registry;
         this.type = type;
         this.model = SpecificData.getForClass(type);
