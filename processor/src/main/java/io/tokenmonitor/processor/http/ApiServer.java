@@ -90,11 +90,8 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError(500, "Internal error: " + e.getClass().getSimpleName(), null));
         });
-        javalin.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                ctx.json(new ApiError(404, "No endpoint " + ctx.method() + " " + ctx.path(), null));
-            }
-        });
+        // No handler of this API answers 404 itself, so every 404 is an unknown path.
+        javalin.error(404, ctx -> ctx.json(new ApiError(404, "No endpoint " + ctx.method() + " " + ctx.path(), null)));
         return javalin;
     }
 
