@@ -1,0 +1,63 @@
+package io.tokenmonitor.stack;
+
+import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.registry.RestSchemaRegistryClient;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code token-monitor processor}: one processor instance against an existing Kafka cluster and registry.
+ */
+@Command(name = "processor", mixinStandardHelpOptions = true,
+    description = "Runs one processor instance (Kafka Streams topology and HTTP API) until stopped.")
+final class ProcessorCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+        description = "Kafka bootstrap servers, host:port[,host:port] (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "http://127.0.0.1:8081",
+        description = "Schema Registry base URL (default: ${DEFAULT-VALUE}).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--http-port", defaultValue = "8080",
+        description = "Port of the HTTP API, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--state-dir",
+        description = "Directory of this instance's state stores (default: <tmp>/token-monitor-state).")
+    Path stateDir;
+
+    @Option(names = "--monthly-limit", defaultValue = "1000000",
+        description = "Token limit of every user per calendar month (default: ${DEFAULT-VALUE}).")
+    long monthlyLimit;
+
+    @Option(names = "--application-id", defaultValue = "token-monitor",
+        description = "Kafka Streams application id, shared by all instances of a deployment "
+            + "(default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Override
+    public Integer call() throws Exception {
+        ProcessorConfig config = ProcessorConfig.defaults()
+            .withBootstrapServers(bootstrapServers)
+            .withSchemaRegistryUrl(schemaRegistryUrl)
+            .withHttpPort(httpPort)
+            .withMonthlyLimit(monthlyLimit)
+            .withApplicationId(applicationId);
+        if (stateDir != null) {
+            config = config.withStateDir(stateDir);
+        }
+
+        ShutdownLatch shutdown = new ShutdownLatch();
+        TokenMonitorProcessor processor = shutdown.register(
+            TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(schemaRegistryUrl)));
+        System.out.printf("Processor running; HTTP API on http://%s:%d/. Press Ctrl-C to stop.%n",
+            config.httpHost(), processor.httpPort());
+        shutdown.await();
+        return 0;
+    }
+}
