@@ -52,6 +52,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.model = SpecificData.getForClass(type);
         this.readerSchema = model.getSchema(type);
         this.writer = new SpecificDatumWriter<>(readerSchema, model);
+        TrustedAvroClasses.trustNamedTypesOf(readerSchema);
     }
 
     /** Returns the registry subject of a topic's values. */
