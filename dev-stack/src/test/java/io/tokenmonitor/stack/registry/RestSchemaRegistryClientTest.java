@@ -170,6 +170,15 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldEncodeSlashInSubject() {
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(server.url());
+
+        client.register("team/orders-value", USER);
+
+        assertEquals(List.of("team/orders-value"), server.registry().subjects());
+    }
+
+    @Test
     void shouldRoundTripAvroSerdeOverRest() {
         TokenUsage usage = TokenUsage.newBuilder()
             .setRequestId("req-1")

@@ -16,7 +16,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -499,6 +507,39 @@ class SchemaRegistryServerTest {
         assertThrows(JavalinBindException.class, second::start);
         second.close();
         assertThrows(IllegalStateException.class, second::port);
+    }
+
+    @Test
+    void shouldAssignDistinctIdsToConcurrentRegistrations() throws Exception {
+        int threads = 8;
+        int schemasPerThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                int offset = thread * schemasPerThread;
+                results.add(pool.submit(() -> {
+                    List<Integer> ids = new ArrayList<>();
+                    for (int index = offset; index < offset + schemasPerThread; index++) {
+                        String fixed = "{\"type\":\"fixed\",\"name\":\"F" + index + "\",\"size\":4}";
+                        HttpResponse<String> response = post("/subjects/s" + index + "/versions", schemaBody(fixed));
+                        ids.add(JSON.readTree(response.body()).get("id").intValue());
+                    }
+                    return ids;
+                }));
+            }
+
+            Set<Integer> distinctIds = new HashSet<>();
+            for (Future<List<Integer>> result : results) {
+                distinctIds.addAll(result.get(30, TimeUnit.SECONDS));
+            }
+
+            assertEquals(threads * schemasPerThread, distinctIds.size());
+            assertEquals(1, Collections.min(distinctIds));
+            assertEquals(threads * schemasPerThread, Collections.max(distinctIds));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
