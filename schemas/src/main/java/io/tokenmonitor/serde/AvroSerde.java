@@ -47,12 +47,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Map<Integer, SpecificDatumReader<T>> readerBySchemaId = new ConcurrentHashMap<>();
 
     public AvroSerde(SchemaRegistryClient registry, Class<T> type) {
-        TrustedAvroClasses.install();
         this.registry = registry;
         this.type = type;
         this.model = SpecificData.getForClass(type);
         this.readerSchema = model.getSchema(type);
         this.writer = new SpecificDatumWriter<>(readerSchema, model);
+        TrustedAvroClasses.trustNamedTypesOf(readerSchema);
     }
 
     /** Returns the registry subject of a topic's values. */
@@ -73,7 +73,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     /**
      * Encodes a record, registering its schema for the topic first if this serde has not done so.
      *
-     * @throws SerializationException if the registry rejects the schema or the record does not encode
+     * @throws io.tokenmonitor.registry.SchemaRegistryException if the registry rejects the schema or cannot
+     *     be reached
+     * @throws SerializationException if the record does not encode
      */
     public byte[] serialize(String topic, T record) {
         if (record == null) {
@@ -115,6 +117,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         int schemaId = ByteBuffer.wrap(bytes, 1, 4).getInt();
         SpecificDatumReader<T> reader = readerFor(schemaId);
 
+        // Over a byte array, Avro 1.12's decoder checks each claimed string or bytes length against the bytes
+        // left before allocating, so a garbage length fails fast instead of exhausting the heap.
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
         try {
             T record = reader.read(null, decoder);
@@ -124,7 +128,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             }
             return record;
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException
-                 | NegativeArraySizeException | ClassCastException e) {
+                 | NegativeArraySizeException | ClassCastException | UnsupportedOperationException e) {
+            // Avro throws UnsupportedOperationException for a string, bytes or collection length above
+            // the JVM's array size limit, which garbage input can claim.
             throw new WireFormatException("Value does not decode as " + type.getSimpleName()
                 + " with schema id " + schemaId + ": " + e.getMessage(), e);
         }
