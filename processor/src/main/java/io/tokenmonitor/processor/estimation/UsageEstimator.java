@@ -7,9 +7,9 @@ import io.tokenmonitor.schema.TokenUsage;
 /**
  * Turns a validated request into its token counts.
  *
- * <p>Counts the provider reported are used as they are. A part without a reported count is estimated at
- * four characters (Unicode code points) per token, rounded up, from its text; a part with neither counts
- * zero. The result is {@link TokenSource#REPORTED} only when both parts were reported.
+ * <p>Counts the provider reported are used as they are. A part without a reported count is estimated from
+ * its text at four characters (Unicode code points) per token, rounded up. A part with neither counts zero.
+ * The result is {@link TokenSource#REPORTED} only when both parts were reported.
  */
 public final class UsageEstimator {
 

@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor.http;
 
 /**
- * The JSON body of every error answer.
+ * The JSON body of every error response.
  *
  * @param status the HTTP status code
  * @param error what went wrong, in a sentence

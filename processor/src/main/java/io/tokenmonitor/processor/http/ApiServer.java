@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of one processor instance, answering from its local state stores. Every answer is JSON.
+ * The HTTP API of one processor instance, served from its local state stores. Every response is JSON.
  *
  * <ul>
  *   <li>{@code GET /api/v1/users/{userId}/usage[?period=YYYY-MM]}: the user's totals in the period,
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v1/stats}: dead-lettered records per reason since this instance started.</li>
  *   <li>{@code GET /health}: 200 while Kafka Streams is starting, rebalancing or running; 503 otherwise.</li>
  * </ul>
- * While the stores are not queryable (start-up, rebalance) the usage endpoints answer 503 with
+ * While the stores are not queryable (start-up, rebalance) the usage endpoints return 503 with
  * {@code Retry-After}.
  */
 public final class ApiServer implements AutoCloseable {
@@ -90,7 +90,7 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError(500, "Internal error: " + e.getClass().getSimpleName(), null));
         });
-        // No handler of this API answers 404 itself, so every 404 is an unknown path.
+        // No handler of this API returns 404 itself, so every 404 is an unknown path.
         javalin.error(404, ctx -> ctx.json(new ApiError(404, "No endpoint " + ctx.method() + " " + ctx.path(), null)));
         return javalin;
     }

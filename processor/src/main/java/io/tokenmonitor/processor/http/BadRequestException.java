@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor.http;
 
 /**
- * A request parameter is missing or invalid; the API answers 400 with an {@link ApiError} naming it.
+ * A request parameter is missing or invalid; the API returns 400 with an {@link ApiError} naming it.
  */
 public class BadRequestException extends RuntimeException {
 

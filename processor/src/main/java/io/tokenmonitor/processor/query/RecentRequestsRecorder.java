@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Keeps the newest {@link #MAX_RECENT_REQUESTS} requests of each user, by event time, in the store named
  * {@code storeName}, and forwards every record unchanged.
  *
- * <p>The store holds each {@link TokenUsage} already encoded in the wire format of the token-usage topic,
+ * <p>The store contains each {@link TokenUsage} already encoded in the wire format of the token-usage topic,
  * so trimming a user's list scans bytes instead of decoding up to a hundred records per request.
  */
 public final class RecentRequestsRecorder implements FixedKeyProcessor<String, TokenUsage, TokenUsage> {

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Answers usage questions from the local state stores.
+ * Usage queries over the local state stores.
  */
 public final class UsageQueries {
 

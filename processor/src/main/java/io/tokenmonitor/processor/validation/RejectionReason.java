@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor.validation;
 
 /**
- * Why an input record was dead-lettered. The {@link #code()} is written to the {@code dlq.reason} header
+ * Reason an input record was dead-lettered. The {@link #code()} is written to the {@code dlq.reason} header
  * and is stable across releases, so consumers may match on it.
  */
 public enum RejectionReason {

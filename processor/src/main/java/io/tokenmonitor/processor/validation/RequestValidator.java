@@ -26,7 +26,7 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     /** Largest token count one request may report; no model has a context window near this size. */
     public static final long MAX_REPORTED_TOKENS = 1_000_000_000L;
 
-    /** Longest userId or requestId accepted, in UTF-16 code units. */
+    /** Maximum length of a userId or requestId, in UTF-16 code units. */
     public static final int MAX_ID_LENGTH = 256;
 
     private final AvroSerde<TokenRequest> requestSerde;
