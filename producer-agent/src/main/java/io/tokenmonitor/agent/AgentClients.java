@@ -1,0 +1,52 @@
+package io.tokenmonitor.agent;
+
+import io.tokenmonitor.registry.RestSchemaRegistryClient;
+import io.tokenmonitor.registry.SchemaRegistryClient;
+import io.tokenmonitor.schema.TokenRequest;
+import io.tokenmonitor.schema.UsageAlert;
+import io.tokenmonitor.topics.Topics;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * Factory of the registry and Kafka clients that the subcommands use. Tests pass their own to run a
+ * command against mock clients; {@link #kafka()} creates real ones.
+ */
+public interface AgentClients {
+
+    /** Creates a schema registry client for a registry base URL. */
+    SchemaRegistryClient registry(String url);
+
+    /** Creates a producer for the token-requests topic with the topic's key and value serializers. */
+    Producer<String, TokenRequest> producer(Properties properties, SchemaRegistryClient registry);
+
+    /** Creates a consumer for the usage-alerts topic with the topic's key and value deserializers. */
+    Consumer<String, UsageAlert> consumer(Properties properties, SchemaRegistryClient registry);
+
+    /** Returns the factory of real clients: the REST registry client, KafkaProducer and KafkaConsumer. */
+    static AgentClients kafka() {
+        return new AgentClients() {
+            @Override
+            public SchemaRegistryClient registry(String url) {
+                return new RestSchemaRegistryClient(url);
+            }
+
+            @Override
+            public Producer<String, TokenRequest> producer(Properties properties, SchemaRegistryClient registry) {
+                return new KafkaProducer<>(properties,
+                    Topics.TOKEN_REQUESTS.keySerde().serializer(),
+                    Topics.TOKEN_REQUESTS.valueSerde(registry).serializer());
+            }
+
+            @Override
+            public Consumer<String, UsageAlert> consumer(Properties properties, SchemaRegistryClient registry) {
+                return new KafkaConsumer<>(properties,
+                    Topics.USAGE_ALERTS.keySerde().deserializer(),
+                    Topics.USAGE_ALERTS.valueSerde(registry).deserializer());
+            }
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package io.tokenmonitor.agent;
+
+import io.tokenmonitor.agent.alerts.AlertsCommand;
+import io.tokenmonitor.agent.replay.ReplayCommand;
+import io.tokenmonitor.agent.simulate.SimulateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code agent} command: sends simulated or replayed requests to the token-requests topic and prints
+ * usage alerts.
+ *
+ * <p>Exit codes: {@value #EXIT_OK} on success, {@value #EXIT_FAILURE} when a send failed, the input
+ * could not be read or a client failed, {@value #EXIT_USAGE} for invalid arguments, and
+ * {@value #EXIT_INCOMPLETE} when {@code alerts} timed out before {@code --max-alerts} alerts arrived.
+ */
+@Command(name = "agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = AgentCommand.VersionProvider.class,
+    description = "Sends LLM request events to Kafka and prints usage alerts.",
+    subcommands = {SimulateCommand.class, ReplayCommand.class, AlertsCommand.class})
+public final class AgentCommand implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INCOMPLETE = 3;
+
+    private final AgentClients clients;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Creates the command with real Kafka and registry clients. */
+    public AgentCommand() {
+        this(AgentClients.kafka());
+    }
+
+    /** Creates the command with the given client factory, for example mock clients in tests. */
+    public AgentCommand(AgentClients clients) {
+        this.clients = clients;
+    }
+
+    /**
+     * Runs the command with real clients, printing to System.out and System.err.
+     *
+     * @return the exit code; this method never calls System.exit
+     */
+    public static int run(String... args) {
+        return commandLine(AgentClients.kafka()).execute(args);
+    }
+
+    /**
+     * Returns a configured command line, to run with {@code execute(args)} after setting its output
+     * and error writers if needed.
+     */
+    public static CommandLine commandLine(AgentClients clients) {
+        CommandLine commandLine = new CommandLine(new AgentCommand(clients));
+        commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
+            failedCommand.getErr().println("Error: " + exception);
+            failedCommand.getErr().flush();
+            return EXIT_FAILURE;
+        });
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Returns the factory that subcommands create their clients with. */
+    public AgentClients clients() {
+        return clients;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: simulate, replay or alerts");
+    }
+
+    /** Reports the version from the jar manifest, or "development build" when run from classes. */
+    static final class VersionProvider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = AgentCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"token-monitor agent " + (version != null ? version : "(development build)")};
+        }
+    }
+}
