@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -111,7 +112,7 @@ public final class AlertWatcher {
                 if (isAtEnd()) {
                     return StopReason.END_OF_TOPIC;
                 }
-                if (consumer.assignment().isEmpty() && consumer.partitionsFor(topic).isEmpty()) {
+                if (consumer.assignment().isEmpty() && !topicExists()) {
                     err.println("Topic " + topic + " does not exist.");
                     return StopReason.TOPIC_NOT_FOUND;
                 }
@@ -182,6 +183,12 @@ public final class AlertWatcher {
             }
         }
         return true;
+    }
+
+    private boolean topicExists() {
+        // Older clients return null rather than an empty list for a missing topic.
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+        return partitions != null && !partitions.isEmpty();
     }
 
     private Duration remainingTime(long startNanos, long now) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * Reads a replay file as TokenRequests, streaming it record by record. The format is detected from the
@@ -46,6 +47,8 @@ public final class ReplaySource implements RequestSource {
     private final ReplayOptions options;
     private final RecordReader reader;
     private final long recordCount;
+    private ReplayRecord pending;
+    private boolean ended;
     private long produced;
 
     private ReplaySource(Path file, InputFormat format, ReplayOptions options, RecordReader reader, long recordCount) {
@@ -79,9 +82,8 @@ public final class ReplaySource implements RequestSource {
         throws IOException {
         List<TokenRequest> requests = new ArrayList<>();
         try (ReplaySource source = open(file, options, listener)) {
-            TokenRequest request;
-            while ((request = source.next()) != null) {
-                requests.add(request);
+            while (source.hasNext()) {
+                requests.add(source.next());
             }
         }
         return requests;
@@ -96,11 +98,22 @@ public final class ReplaySource implements RequestSource {
     }
 
     @Override
-    public TokenRequest next() throws IOException {
-        ReplayRecord record = reader.next();
-        if (record == null) {
-            return null;
+    public boolean hasNext() throws IOException {
+        if (pending == null && !ended) {
+            pending = reader.next();
+            ended = pending == null;
         }
+        return pending != null;
+    }
+
+    /** Takes the next record as a request; its timestamp is the current time unless set otherwise. */
+    @Override
+    public TokenRequest next() throws IOException {
+        if (!hasNext()) {
+            throw new NoSuchElementException("No more records in " + fileName);
+        }
+        ReplayRecord record = pending;
+        pending = null;
         long ordinal = produced++;
         return TokenRequest.newBuilder()
             .setRequestId(record.requestId() != null ? record.requestId() : RequestIds.forRecord(fileName, record.index()))

@@ -34,7 +34,6 @@ public final class SendLoop {
         String error = null;
 
         while (true) {
-            pacer.awaitNextSlot();
             if (stopRequested.getAsBoolean()) {
                 outcome = Outcome.STOPPED;
                 break;
@@ -42,13 +41,22 @@ public final class SendLoop {
 
             TokenRequest request;
             try {
+                if (!source.hasNext()) {
+                    break;
+                }
+                pacer.awaitNextSlot();
+                if (stopRequested.getAsBoolean()) {
+                    outcome = Outcome.STOPPED;
+                    break;
+                }
+                // A source can end during the wait, such as a simulation that reaches its duration.
+                if (!source.hasNext()) {
+                    break;
+                }
                 request = source.next();
             } catch (IOException e) {
                 outcome = Outcome.INPUT_FAILED;
                 error = e.getMessage();
-                break;
-            }
-            if (request == null) {
                 break;
             }
 

@@ -3,6 +3,7 @@ package io.tokenmonitor.agent.simulate;
 import io.tokenmonitor.agent.send.RequestSource;
 import io.tokenmonitor.schema.TokenRequest;
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,12 +38,17 @@ public final class SimulatedSource implements RequestSource {
     }
 
     @Override
-    public TokenRequest next() {
+    public boolean hasNext() {
         if (maxCount > 0 && produced >= maxCount) {
-            return null;
+            return false;
         }
-        if (hasDeadline && nanoTime.getAsLong() - deadlineNanos >= 0) {
-            return null;
+        return !hasDeadline || nanoTime.getAsLong() - deadlineNanos < 0;
+    }
+
+    @Override
+    public TokenRequest next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("The simulation has reached its count or duration");
         }
         produced++;
         return generator.next();
