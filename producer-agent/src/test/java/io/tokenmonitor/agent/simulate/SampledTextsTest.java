@@ -1,0 +1,24 @@
+package io.tokenmonitor.agent.simulate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tokenmonitor.agent.SharedData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SampledTextsTest {
+
+    @Test
+    void shouldLoadEveryBenchmarkPair() throws IOException {
+        Path file = SharedData.llmRequestsFile("Meta-Llama-3-70B-Instruct.json");
+
+        SampledTexts texts = SampledTexts.load(file);
+        TextSource.TextPair pair = texts.next(new Random(9));
+
+        assertEquals(805, texts.size());
+        assertTrue(!pair.prompt().isEmpty() && !pair.completion().isEmpty(), "pair has both texts");
+    }
+}
