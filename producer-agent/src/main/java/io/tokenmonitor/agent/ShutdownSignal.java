@@ -74,7 +74,7 @@ public final class ShutdownSignal implements AutoCloseable {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shutdownInProgress) {
-            // The hook is running and returns as soon as it sees the finished latch.
+            // The hook is running, and it returns once the finished latch above is counted down.
         }
     }
 

@@ -28,7 +28,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 public final class AlertWatcher {
 
-    /** Why the watcher stopped. */
+    /** Reason the watcher stopped. */
     public enum StopReason {
         /** The requested number of alerts was printed. */
         MAX_ALERTS,
@@ -54,7 +54,7 @@ public final class AlertWatcher {
     public record Settings(long maxAlerts, Duration timeout, Duration idle, boolean commitOffsets) {
     }
 
-    /** Longest single poll, so the stop conditions are checked at least this often. */
+    /** Maximum time of one poll, so the stop conditions are checked at least this often. */
     static final Duration MAX_POLL_TIME = Duration.ofMillis(500);
 
     private final Consumer<String, UsageAlert> consumer;

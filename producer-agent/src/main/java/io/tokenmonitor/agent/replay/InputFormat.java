@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The two file formats that {@code replay} reads, told apart by the first non-blank character. */
+/** The two file formats that {@code replay} reads, detected from the first non-blank character. */
 public enum InputFormat {
 
     /**

@@ -7,8 +7,8 @@ import java.time.Clock;
  *
  * @param users spread records round-robin over user-1..user-N when positive; 0 keeps each JSON Lines
  *     record's own user id and gives every JSON array record {@code user-1}
- * @param range spread timestamps evenly over this range in file order; when null, JSON array records get
- *     the current time and JSON Lines records keep their own timestamp or get the current time
+ * @param range spread timestamps evenly over this range in file order. When null, JSON array records get
+ *     the current time, and JSON Lines records keep their own timestamp or get the current time.
  * @param clock the source of the current time, read when each record is produced
  */
 public record ReplayOptions(int users, TimeRange range, Clock clock) {

@@ -18,8 +18,8 @@ import org.apache.kafka.common.errors.TimeoutException;
  * <p>Each record is either acknowledged or failed once the producer has been flushed, so
  * {@code acknowledged() + failed() == attempted()} after {@link #flush()}. The first
  * {@value #MAX_PRINTED_FAILURES} failures are printed with their request ids; later ones are only
- * counted. A failure that later records would repeat, a timeout or an exception thrown by
- * {@code send} itself, is stored as {@link #fatalFailure()} so the caller can stop.
+ * counted. A failure that later records would repeat (a timeout, or an exception thrown by
+ * {@code send} itself) is stored as {@link #fatalFailure()}, so the caller can stop.
  */
 public final class RequestSender implements AutoCloseable {
 

@@ -12,7 +12,7 @@ package io.tokenmonitor.agent.send;
  */
 public record SendSummary(long sent, long failed, long skipped, Outcome outcome, String error) {
 
-    /** Why a send run ended. */
+    /** Reason a send run ended. */
     public enum Outcome {
         /** The source was exhausted. */
         COMPLETED,

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Model ids, inference providers and client app names that simulated requests draw from. The models
- * and providers are ones offered by a public Hugging Face website-generator app; which provider serves
+ * and providers are ones offered by a public Hugging Face website-generator app. Which provider serves
  * which model is not modelled, so pairs are drawn independently.
  */
 public final class ModelCatalog {

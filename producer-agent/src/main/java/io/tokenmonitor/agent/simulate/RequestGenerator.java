@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 /**
  * Creates synthetic requests: a user drawn uniformly from user-1..user-N, a model, provider and app from
  * {@link ModelCatalog}, and the current time as event time. A given percentage of requests carries
- * provider-reported token counts and no text; the rest carries prompt and completion text only, so the
+ * provider-reported token counts and no text. The rest carries prompt and completion text only, so the
  * processor has to estimate their tokens.
  *
  * <p>Every choice comes from the given random generator, so a seeded generator repeats the same users,

@@ -49,7 +49,7 @@ class JsonArrayInputTest {
     }
 
     @Test
-    void shouldBaseRequestIdsOnArrayIndexIncludingSkipped() throws IOException {
+    void shouldIdRecordsByArrayIndex() throws IOException {
         Path file = write("[{\"instruction\":\"c\"},{\"instruction\":\"a\",\"generator\":\"g\"}]");
 
         List<TokenRequest> requests = ReplaySource.readAll(file, ReplayOptions.defaults(), this::collect);
@@ -69,7 +69,7 @@ class JsonArrayInputTest {
     }
 
     @Test
-    void shouldReadArrayAfterByteOrderMarkAndWhitespace() throws IOException {
+    void shouldReadArrayAfterByteOrderMark() throws IOException {
         Path file = write("\uFEFF\n  [{\"instruction\":\"a\",\"output\":\"b\",\"generator\":\"g\"}]");
 
         try (ReplaySource source = ReplaySource.open(file, ReplayOptions.defaults(), this::collect)) {

@@ -55,7 +55,7 @@ class SendLoopTest {
     void shouldStopWhenRequested() throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         ListSource source = new ListSource(10, 0);
-        source.onTake = taken -> stop.set(taken == 2);
+        source.onTake = takenCount -> stop.set(takenCount == 2);
 
         SendSummary summary = loop(RatePacer.system(0), stop::get).run(source);
 
@@ -84,8 +84,8 @@ class SendLoopTest {
             new AvroSerde<>(new TestSchemaRegistry(), TokenRequest.class).serializer());
         RequestSender sender = new RequestSender(manual, new PrintWriter(err));
         ListSource source = new ListSource(100, 0);
-        source.onTake = taken -> {
-            if (taken == 2) {
+        source.onTake = takenCount -> {
+            if (takenCount == 2) {
                 manual.errorNext(new TimeoutException("Topic token-requests not present in metadata"));
             }
         };
@@ -121,9 +121,9 @@ class SendLoopTest {
     private static final class ListSource implements RequestSource {
         private final Deque<TokenRequest> requests = new ArrayDeque<>();
         private final long skipped;
-        private int taken;
+        private int takenCount;
         IOException failureAtEnd;
-        IntConsumer onTake = taken -> { };
+        IntConsumer onTake = count -> { };
 
         ListSource(int count, long skipped) {
             for (int i = 0; i < count; i++) {
@@ -142,8 +142,8 @@ class SendLoopTest {
 
         @Override
         public TokenRequest next() {
-            taken++;
-            onTake.accept(taken);
+            takenCount++;
+            onTake.accept(takenCount);
             return requests.remove();
         }
 

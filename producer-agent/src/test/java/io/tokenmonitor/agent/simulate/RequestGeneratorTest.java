@@ -73,19 +73,20 @@ class RequestGeneratorTest {
                 assertNotNull(request.getReportedCompletionTokens());
                 assertNull(request.getPromptText());
                 long prompt = request.getReportedPromptTokens();
-                assertTrue(prompt >= RequestGenerator.MIN_PROMPT_TOKENS && prompt <= RequestGenerator.MAX_PROMPT_TOKENS,
-                    "prompt tokens " + prompt);
+                assertTrue(prompt >= RequestGenerator.MIN_PROMPT_TOKENS, "prompt tokens " + prompt);
+                assertTrue(prompt <= RequestGenerator.MAX_PROMPT_TOKENS, "prompt tokens " + prompt);
             } else {
                 assertNull(request.getReportedCompletionTokens());
                 int promptChars = request.getPromptText().length();
                 int completionChars = request.getCompletionText().length();
-                assertTrue(promptChars >= SyntheticTexts.MIN_PROMPT_CHARS
-                    && promptChars <= SyntheticTexts.MAX_PROMPT_CHARS, "prompt length " + promptChars);
-                assertTrue(completionChars >= SyntheticTexts.MIN_COMPLETION_CHARS
-                    && completionChars <= SyntheticTexts.MAX_COMPLETION_CHARS, "completion length " + completionChars);
+                assertTrue(promptChars >= SyntheticTexts.MIN_PROMPT_CHARS, "prompt length " + promptChars);
+                assertTrue(promptChars <= SyntheticTexts.MAX_PROMPT_CHARS, "prompt length " + promptChars);
+                assertTrue(completionChars >= SyntheticTexts.MIN_COMPLETION_CHARS, "completion length " + completionChars);
+                assertTrue(completionChars <= SyntheticTexts.MAX_COMPLETION_CHARS, "completion length " + completionChars);
             }
         }
-        assertTrue(reported > 240 && reported < 360, "about 30% of 1000 have reported counts: " + reported);
+        assertTrue(reported > 240, "about 30% of 1000 have reported counts: " + reported);
+        assertTrue(reported < 360, "about 30% of 1000 have reported counts: " + reported);
     }
 
     @Test
