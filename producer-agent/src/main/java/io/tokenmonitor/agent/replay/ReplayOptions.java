@@ -3,7 +3,7 @@ package io.tokenmonitor.agent.replay;
 import java.time.Clock;
 
 /**
- * How a replay assigns user ids and timestamps.
+ * Settings of a replay that decide the user id and timestamp of each record.
  *
  * @param users spread records round-robin over user-1..user-N when positive; 0 keeps each JSON Lines
  *     record's own user id and gives every JSON array record {@code user-1}

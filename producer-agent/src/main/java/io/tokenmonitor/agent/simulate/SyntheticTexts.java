@@ -7,7 +7,7 @@ import java.util.random.RandomGenerator;
  * Generates filler English-like text from a fixed vocabulary. Lengths are log-uniform, so most texts are
  * short and a few are long: prompts of {@value #MIN_PROMPT_CHARS} to {@value #MAX_PROMPT_CHARS}
  * characters, completions of {@value #MIN_COMPLETION_CHARS} to {@value #MAX_COMPLETION_CHARS}. The
- * completion range averages about 1.7 kB, near the 1.1 to 1.9 kB of real chat answers. The long prompts
+ * completion range averages about 1.7 kB, near the 1.1 to 1.9 kB of real chat completions. The long prompts
  * model requests that carry a whole web page.
  */
 public final class SyntheticTexts implements TextSource {

@@ -12,9 +12,14 @@ import io.tokenmonitor.registry.SchemaRegistryException;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.topics.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -118,6 +123,18 @@ class RequestSenderTest {
         assertEquals("127.0.0.1:9092", properties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
         assertEquals("true", properties.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
         assertEquals("all", properties.get(ProducerConfig.ACKS_CONFIG));
+    }
+
+    @Test
+    void shouldBuildKafkaProducerFromProperties() throws IOException {
+        // A local socket of this test is the bootstrap address, so the producer contacts nothing else.
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Properties properties = RequestSender.producerProperties("127.0.0.1:" + socket.getLocalPort());
+
+            KafkaProducer<String, TokenRequest> producer = new KafkaProducer<>(properties,
+                Topics.TOKEN_REQUESTS.keySerde().serializer(), Topics.TOKEN_REQUESTS.valueSerde(registry).serializer());
+            producer.close(Duration.ZERO);
+        }
     }
 
     @Test
