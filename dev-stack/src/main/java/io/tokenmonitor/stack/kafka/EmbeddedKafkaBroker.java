@@ -2,6 +2,7 @@ package io.tokenmonitor.stack.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
             clusterId = KafkaStorage.formatIfNeeded(dataDirectory, properties);
             server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
-            server.startup();
+            startServer();
             awaitReady(startNanos);
         } catch (IOException e) {
             closeAfterFailedStart();
@@ -208,6 +209,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         properties.putAll(extraProperties);
         return properties;
+    }
+
+    private void startServer() {
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            Throwable rootCause = e;
+            while (rootCause.getCause() != null && rootCause.getCause() != rootCause) {
+                rootCause = rootCause.getCause();
+            }
+            String hint = rootCause instanceof BindException
+                ? " Choose another port, or use port 0 to pick a free one."
+                : " See the broker's ERROR log lines above.";
+            throw new IllegalStateException("Starting the Kafka broker on " + HOST + ":" + port + " failed: "
+                + rootCause.getMessage() + "." + hint, e);
+        }
     }
 
     private void awaitReady(long startNanos) {
