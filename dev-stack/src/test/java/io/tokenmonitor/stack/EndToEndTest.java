@@ -69,7 +69,7 @@ class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path stateDir;
+    static Path stateDir;
 
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registryServer;
