@@ -233,11 +233,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw startTimedOut(null);
         }
 
+        // The admin client rejects a default API timeout below the request timeout, so both get the time left.
+        int remainingIntMs = (int) Math.min(Integer.MAX_VALUE, remainingMs);
         Map<String, Object> adminConfig = Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, remainingMs));
-        try (Admin admin = Admin.create(adminConfig)) {
-            DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) remainingMs);
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, remainingIntMs,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, remainingIntMs);
+        Admin admin = Admin.create(adminConfig);
+        try {
+            DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs(remainingIntMs);
             Collection<Node> nodes = admin.describeCluster(options).nodes().get(remainingMs, TimeUnit.MILLISECONDS);
             boolean thisNodeListed = nodes.stream().anyMatch(node -> node.id() == NODE_ID);
             if (!thisNodeListed) {
@@ -255,6 +259,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the Kafka broker to start", e);
+        } finally {
+            admin.close(TopicSetup.ADMIN_CLOSE_TIMEOUT);
         }
     }
 

@@ -37,6 +37,12 @@ public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
     private static final long LEADER_POLL_INTERVAL_MS = 100;
 
+    /**
+     * The time limit for closing an admin client. With kafka-clients 4.4.0, {@code Admin.close()} without one was
+     * seen to block forever after requests to a server that never responded had timed out.
+     */
+    static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     private TopicSetup() {
     }
 
@@ -50,13 +56,18 @@ public final class TopicSetup {
      */
     public static List<String> createProductTopics(String bootstrapServers, int partitions, short replicationFactor,
                                                    Duration timeout) {
+        // The admin client rejects a default API timeout below the request timeout, so both get the time limit.
         Map<String, Object> adminConfig = Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs(timeout),
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs(timeout));
-        try (Admin admin = Admin.create(adminConfig)) {
+        Admin admin = Admin.create(adminConfig);
+        try {
             return createTopics(admin, Topics.all(), partitions, replicationFactor, timeout);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(e.getMessage() + " (cluster " + bootstrapServers + ")", e);
+        } finally {
+            admin.close(ADMIN_CLOSE_TIMEOUT);
         }
     }
 
