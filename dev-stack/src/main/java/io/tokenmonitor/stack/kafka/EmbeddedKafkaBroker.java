@@ -119,25 +119,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Returns the address clients use to connect, "127.0.0.1:PORT". */
-    public String bootstrapServers() {
+    public synchronized String bootstrapServers() {
         requireRunning();
         return HOST + ":" + port;
     }
 
     /** Returns the port of the PLAINTEXT listener, which start() picks when the builder's port is 0. */
-    public int port() {
+    public synchronized int port() {
         requireRunning();
         return port;
     }
 
     /** Returns the directory that contains the broker's logs and metadata. */
-    public Path dataDirectory() {
+    public synchronized Path dataDirectory() {
         requireRunning();
         return dataDirectory;
     }
 
     /** Returns the KRaft cluster id, stored in the data directory when it was formatted. */
-    public String clusterId() {
+    public synchronized String clusterId() {
         requireRunning();
         return clusterId;
     }
