@@ -2,6 +2,8 @@ package io.tokenmonitor.stack;
 
 import io.tokenmonitor.agent.AgentCommand;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
     footer = {"", "  agent ...   Runs the producer agent (simulate, replay, alerts); see 'agent --help'."})
 public final class TokenMonitor implements Runnable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TokenMonitor.class);
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -24,7 +28,26 @@ public final class TokenMonitor implements Runnable {
         if (args.length > 0 && args[0].equals("agent")) {
             return AgentCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
-        return new CommandLine(new TokenMonitor()).execute(args);
+        CommandLine commandLine = new CommandLine(new TokenMonitor());
+        commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
+            LOG.debug("Command failed", exception);
+            failedCommand.getErr().println("Error: " + describe(exception));
+            failedCommand.getErr().println("Run with -Dorg.slf4j.simpleLogger.log.io.tokenmonitor=debug in "
+                + "TOKEN_MONITOR_JAVA_OPTS for the stack trace.");
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** Returns the message of an exception and of each of its causes, so a bind failure names the port. */
+    private static String describe(Throwable exception) {
+        StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
+        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     @Override

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole product on a real in-process broker: the agent replays a shared data file, the processor
- * counts it, and the totals, alerts, HTTP answers and dead letters are checked against the input.
+ * counts it, and the totals, alerts, HTTP responses and dead letters are checked against the input.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
