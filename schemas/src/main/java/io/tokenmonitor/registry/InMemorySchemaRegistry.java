@@ -53,7 +53,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     /** Creates an empty registry that writes every change to a journal before applying it. */
     public InMemorySchemaRegistry(SchemaJournal journal) {
         if (journal == null) {
-            throw new IllegalArgumentException("Journal must not be null. Use SchemaJournal.NONE to keep the state in memory only");
+            throw new IllegalArgumentException(
+                "Journal must not be null. Use SchemaJournal.NONE to keep the state in memory only");
         }
         this.journal = journal;
     }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * An HTTP server that implements the subset of the Confluent Schema Registry REST API that Kafka serdes
  * and common clients use, backed by an {@link InMemorySchemaRegistry}. It is for the development stack,
  * and there is no authentication. A server made by {@link #withKafkaStore} stores every change in the
- * compacted topic {@value #SCHEMAS_TOPIC} before it answers, and restores that topic when it is created, so
- * schema ids survive a restart. A server made by a constructor keeps its schemas in memory only.
+ * compacted topic {@value #SCHEMAS_TOPIC} before the request succeeds, and restores that topic when it is
+ * created, so schema ids survive a restart. A server made by a constructor keeps its schemas in memory only.
  *
  * <p>Endpoints (each returns {@value RegistryEndpoints#CONTENT_TYPE}):
  * <ul>
@@ -118,8 +118,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * @throws io.javalin.util.JavalinBindException if the port is in use
      */
     public synchronized SchemaRegistryServer start() {
-        if (app != null || closed) {
-            throw new IllegalStateException("Schema Registry server was already " + (closed ? "closed" : "started"));
+        if (closed) {
+            throw new IllegalStateException("Schema Registry server was already closed");
+        }
+        if (app != null) {
+            throw new IllegalStateException("Schema Registry server was already started");
         }
         Javalin created = createApp(new RegistryEndpoints(registry));
         try {
@@ -215,8 +218,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         // client cannot flood the log. A failed write to the schemas topic is the server's problem.
         javalin.exception(SchemaRegistryException.class, (error, ctx) -> {
             if (error.errorCode() == SchemaRegistryException.INTERNAL_ERROR) {
-                log.error("Schema Registry request {} {} failed: {}", ctx.method(), ctx.path(), error.getMessage(),
-                    error.getCause());
+                // The message names the cause, so one line per failure is enough.
+                log.error("Schema Registry request {} {} failed: {}", ctx.method(), ctx.path(), error.getMessage());
                 RegistryEndpoints.writeError(ctx, error.errorCode(), error.getMessage());
                 return;
             }

@@ -92,7 +92,7 @@ class KafkaStoredRegistryTest {
     }
 
     @Test
-    void shouldKeepIdsVersionsAndLevelsAfterServerRestart() throws Exception {
+    void shouldKeepIdsAndLevelsAfterServerRestart() throws Exception {
         SchemaRegistryServer first = startRegistry(TIMEOUT);
         register(first, "users-value", USER_V1);
         register(first, "users-value", USER_V2);
@@ -309,7 +309,8 @@ class KafkaStoredRegistryTest {
         JsonNode expectedJson = JSON.readTree(expected);
         JsonNode actualJson = JSON.readTree(actual);
         assertEquals(expectedJson, actualJson, actual);
-        assertEquals(expectedJson.toString(), actual, "field order must be fixed, because compaction compares key bytes");
+        assertEquals(expectedJson.toString(), actual,
+            "field order must be fixed, because compaction compares key bytes");
     }
 
     private List<ConsumerRecord<String, String>> readSchemasTopic(int expectedRecords) {
@@ -379,7 +380,7 @@ class KafkaStoredRegistryTest {
         return http.send(withHeaders, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
-    /** A raw record of the schemas topic; a null value is a tombstone. */
+    /** A raw record of the schemas topic. A null value is a tombstone. */
     private record KeyValue(String key, String value) {
     }
 
