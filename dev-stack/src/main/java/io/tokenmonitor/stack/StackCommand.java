@@ -25,8 +25,8 @@ final class StackCommand implements Callable<Integer> {
     int registryPort;
 
     @Option(names = "--data-dir",
-        description = "Directory of the broker's data, kept across restarts (default: a temporary directory "
-            + "deleted on exit).")
+        description = "Directory of the broker's data, including the registry's schemas, kept across restarts "
+            + "(default: a temporary directory deleted on exit).")
     Path dataDir;
 
     @Option(names = "--partitions", defaultValue = "3",
@@ -43,8 +43,14 @@ final class StackCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The broker and registry of the development stack, closed together. */
+    /**
+     * The broker and registry of the development stack, closed together. The registry stores its schemas in
+     * the broker's topic {@value SchemaRegistryServer#SCHEMAS_TOPIC}, so with a kept data directory the
+     * schema ids survive a restart.
+     */
     record DevStack(EmbeddedKafkaBroker broker, SchemaRegistryServer registry) implements AutoCloseable {
+
+        private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
         static DevStack start(int kafkaPort, int registryPort, Path dataDir, int partitions) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
@@ -54,12 +60,21 @@ final class StackCommand implements Callable<Integer> {
                 .build()
                 .start();
             try {
-                TopicSetup.createProductTopics(broker.bootstrapServers(), partitions, (short) 1,
-                    Duration.ofSeconds(30));
-                SchemaRegistryServer registry = new SchemaRegistryServer("127.0.0.1", registryPort).start();
-                return new DevStack(broker, registry);
+                TopicSetup.createProductTopics(broker.bootstrapServers(), partitions, (short) 1, TIMEOUT);
+                return new DevStack(broker, startRegistry(registryPort, broker.bootstrapServers()));
             } catch (RuntimeException e) {
                 broker.close();
+                throw e;
+            }
+        }
+
+        private static SchemaRegistryServer startRegistry(int registryPort, String bootstrapServers) {
+            SchemaRegistryServer registry = SchemaRegistryServer.withKafkaStore(SchemaRegistryServer.DEFAULT_HOST,
+                registryPort, bootstrapServers, (short) 1, TIMEOUT);
+            try {
+                return registry.start();
+            } catch (RuntimeException e) {
+                registry.close();
                 throw e;
             }
         }

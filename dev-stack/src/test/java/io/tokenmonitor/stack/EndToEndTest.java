@@ -81,7 +81,8 @@ class EndToEndTest {
     void startStack() throws Exception {
         broker = EmbeddedKafkaBroker.builder().port(0).defaultPartitions(3).build().start();
         TopicSetup.createProductTopics(broker.bootstrapServers(), 3, (short) 1, Duration.ofSeconds(30));
-        registryServer = new SchemaRegistryServer("127.0.0.1", 0).start();
+        registryServer = SchemaRegistryServer.withKafkaStore("127.0.0.1", 0, broker.bootstrapServers(), (short) 1,
+            Duration.ofSeconds(30)).start();
         registry = new RestSchemaRegistryClient(registryServer.url());
 
         ProcessorConfig config = ProcessorConfig.defaults()

@@ -13,11 +13,14 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 
 /**
  * A Schema Registry held in memory, with the Confluent registry's semantics. Unit tests use it directly,
- * and the development stack's registry server stores its schemas in it. Nothing survives the process.
+ * and the development stack's registry server stores its schemas in it. Without a {@link SchemaJournal}
+ * nothing survives the process. With one, each change is written to the journal before it is applied,
+ * and the {@code restore...} methods rebuild a new registry from what the journal stored.
  *
  * <ul>
  *   <li>Schema ids are registry-wide and start at 1. Two schemas are the same when their parsed forms
  *       print the same JSON ({@link Schema#toString()}), so whitespace and key order do not matter.
+ *       Ids increase but may skip numbers, because a failed journal write uses up the id it tried.
  *   <li>Registering a schema that the subject already has, at any version, returns its id and adds no
  *       version. The same schema under another subject keeps its id and becomes a version there.
  *   <li>Versions of a subject start at 1. Versions and subjects are never deleted.
@@ -25,7 +28,8 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
  *       global level (BACKWARD unless set) when the subject has none.
  * </ul>
  *
- * <p>Every method is thread-safe: each one holds the registry's lock for its whole run.
+ * <p>Every method is thread-safe: each one holds the registry's lock for its whole run, including the
+ * journal write, so a slow journal also delays reads.
  */
 public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
@@ -38,25 +42,53 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
     private final Map<String, List<Integer>> idsBySubject = new TreeMap<>();
     private final Map<String, CompatibilityLevel> compatibilityBySubject = new HashMap<>();
     private CompatibilityLevel globalCompatibility = DEFAULT_COMPATIBILITY;
+    private int nextId = 1;
+    private final SchemaJournal journal;
+
+    /** Creates an empty registry that keeps its state in memory only. */
+    public InMemorySchemaRegistry() {
+        this(SchemaJournal.NONE);
+    }
+
+    /** Creates an empty registry that writes every change to a journal before applying it. */
+    public InMemorySchemaRegistry(SchemaJournal journal) {
+        if (journal == null) {
+            throw new IllegalArgumentException(
+                "Journal must not be null. Use SchemaJournal.NONE to keep the state in memory only");
+        }
+        this.journal = journal;
+    }
 
     /**
      * Registers a schema under a subject, or returns its id if the subject already has it.
      *
-     * @throws SchemaRegistryException with code 409 if the schema is incompatible with earlier versions
+     * @throws SchemaRegistryException with code 409 if the schema is incompatible with earlier versions,
+     *     or with the code the journal throws if writing the new version to it fails
      */
     @Override
     public synchronized int register(String subject, Schema schema) {
         requireSubject(subject);
         String schemaJson = schema.toString();
         List<Integer> subjectIds = idsBySubject.getOrDefault(subject, List.of());
-        Integer existingId = idBySchemaJson.get(schemaJson);
-        if (existingId != null && subjectIds.contains(existingId)) {
-            return existingId;
+        int index = indexOfSchema(subjectIds, schemaJson);
+        if (index >= 0) {
+            return subjectIds.get(index);
         }
 
         checkCompatibility(subject, schema, subjectIds);
 
-        int id = existingId != null ? existingId : nextId();
+        Integer existingId = idBySchemaJson.get(schemaJson);
+        int id;
+        if (existingId != null) {
+            id = existingId;
+        } else {
+            // The id is used up before the write, because a write that reports a failure may still have
+            // reached the journal, and a later restore must not find that id under two schemas.
+            id = nextId;
+            nextId++;
+        }
+        journal.recordVersion(new SubjectVersion(subject, subjectIds.size() + 1, id, schema));
+
         if (existingId == null) {
             idBySchemaJson.put(schemaJson, id);
             schemaById.put(id, schema);
@@ -155,12 +187,12 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
      */
     public synchronized SubjectVersion lookup(String subject, Schema schema) {
         List<Integer> ids = idsOf(subject);
-        Integer id = idBySchemaJson.get(schema.toString());
-        int index = id == null ? -1 : ids.indexOf(id);
+        int index = indexOfSchema(ids, schema.toString());
         if (index < 0) {
             throw new SchemaRegistryException("Schema not found under subject '" + subject + "'",
                 SchemaRegistryException.SCHEMA_NOT_FOUND);
         }
+        int id = ids.get(index);
         return new SubjectVersion(subject, index + 1, id, schemaById.get(id));
     }
 
@@ -188,8 +220,15 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         return globalCompatibility;
     }
 
+    /**
+     * Sets the global compatibility level.
+     *
+     * @throws SchemaRegistryException with the code the journal throws if writing the level to it fails
+     */
     public synchronized void setGlobalCompatibility(CompatibilityLevel level) {
-        globalCompatibility = requireLevel(level);
+        requireLevel(level);
+        journal.recordGlobalCompatibility(level);
+        globalCompatibility = level;
     }
 
     /** Returns the subject's own compatibility level, or empty when it uses the global one. */
@@ -197,24 +236,88 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         return Optional.ofNullable(compatibilityBySubject.get(subject));
     }
 
-    /** Sets a subject's own level. The subject need not have any versions yet. */
+    /**
+     * Sets a subject's own level. The subject need not have any versions yet.
+     *
+     * @throws SchemaRegistryException with the code the journal throws if writing the level to it fails
+     */
     public synchronized void setSubjectCompatibility(String subject, CompatibilityLevel level) {
         requireSubject(subject);
-        compatibilityBySubject.put(subject, requireLevel(level));
+        requireLevel(level);
+        journal.recordSubjectCompatibility(subject, level);
+        compatibilityBySubject.put(subject, level);
     }
 
     /**
-     * Removes a subject's own level, so that it uses the global level again.
+     * Removes a subject's own level, so that it uses the global level again. Nothing is written to the
+     * journal when the subject has no level of its own.
      *
      * @return the level removed, or empty when the subject had none
+     * @throws SchemaRegistryException with the code the journal throws if writing the removal to it fails
      */
     public synchronized Optional<CompatibilityLevel> deleteSubjectCompatibility(String subject) {
-        return Optional.ofNullable(compatibilityBySubject.remove(subject));
+        CompatibilityLevel level = compatibilityBySubject.get(subject);
+        if (level == null) {
+            return Optional.empty();
+        }
+        journal.recordSubjectCompatibilityDeleted(subject);
+        compatibilityBySubject.remove(subject);
+        return Optional.of(level);
     }
 
     /** Returns the level that applies to a subject: its own, or else the global level. */
     public synchronized CompatibilityLevel effectiveCompatibility(String subject) {
         return compatibilityBySubject.getOrDefault(subject, globalCompatibility);
+    }
+
+    /**
+     * Adds a version that a journal stored earlier, with its original id. There is no compatibility check
+     * and nothing is written to the journal. Later registrations get ids above every restored id.
+     *
+     * @throws IllegalArgumentException if the version is not the subject's next one (versions are restored
+     *     in order from 1), or if the id already belongs to a schema that prints different JSON
+     */
+    public synchronized void restoreVersion(SubjectVersion restored) {
+        String subject = restored.subject();
+        requireSubject(subject);
+        int id = restored.id();
+        if (id < 1) {
+            throw new IllegalArgumentException("Invalid schema id " + id + " for version " + restored.version()
+                + " of subject '" + subject + "': ids start at 1");
+        }
+        List<Integer> subjectIds = idsBySubject.getOrDefault(subject, List.of());
+        int nextVersion = subjectIds.size() + 1;
+        if (restored.version() != nextVersion) {
+            throw new IllegalArgumentException("Version " + restored.version() + " of subject '" + subject
+                + "' cannot be restored: the subject's next version is " + nextVersion
+                + ". Restore each subject's versions in order from 1");
+        }
+        String schemaJson = restored.schema().toString();
+        Schema known = schemaById.get(id);
+        if (known != null && !known.toString().equals(schemaJson)) {
+            throw new IllegalArgumentException("Schema id " + id + " cannot be restored for version "
+                + restored.version() + " of subject '" + subject + "': the id already belongs to another schema");
+        }
+
+        if (known == null) {
+            schemaById.put(id, restored.schema());
+        }
+        // A schema may have two ids after a failed write that still reached the journal. The first one
+        // restored is the one that later registrations of the schema under other subjects get.
+        idBySchemaJson.putIfAbsent(schemaJson, id);
+        idsBySubject.computeIfAbsent(subject, name -> new ArrayList<>()).add(id);
+        nextId = Math.max(nextId, id + 1);
+    }
+
+    /** Sets the global level that a journal stored earlier, without writing to the journal. */
+    public synchronized void restoreGlobalCompatibility(CompatibilityLevel level) {
+        globalCompatibility = requireLevel(level);
+    }
+
+    /** Sets a subject's own level that a journal stored earlier, without writing to the journal. */
+    public synchronized void restoreSubjectCompatibility(String subject, CompatibilityLevel level) {
+        requireSubject(subject);
+        compatibilityBySubject.put(subject, requireLevel(level));
     }
 
     private void checkCompatibility(String subject, Schema schema, List<Integer> subjectIds) {
@@ -262,8 +365,14 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         return ids;
     }
 
-    private int nextId() {
-        return schemaById.size() + 1;
+    /** Returns the index of the first id in {@code ids} whose schema prints {@code schemaJson}, or -1. */
+    private int indexOfSchema(List<Integer> ids, String schemaJson) {
+        for (int index = 0; index < ids.size(); index++) {
+            if (schemaById.get(ids.get(index)).toString().equals(schemaJson)) {
+                return index;
+            }
+        }
+        return -1;
     }
 
     private static void requireSubject(String subject) {

@@ -40,6 +40,11 @@ public class SchemaRegistryException extends RuntimeException {
         this.errorCode = errorCode;
     }
 
+    public SchemaRegistryException(String message, int errorCode, Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+    }
+
     public SchemaRegistryException(String message, Throwable cause) {
         super(message, cause);
         this.errorCode = 0;

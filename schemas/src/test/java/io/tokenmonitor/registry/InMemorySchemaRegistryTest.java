@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
@@ -349,6 +350,187 @@ class InMemorySchemaRegistryTest {
             assertEquals(threads * schemasPerThread + 1, registry.subjects().size());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldJournalChangesBeforeApplying() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journal.onRecord = entry -> journal.subjectsSeenAtWrite.add(journaled.subjects());
+
+        journaled.register("users-value", USER_V1);
+        journaled.register("users-value", USER_V1);
+        journaled.setGlobalCompatibility(CompatibilityLevel.FULL);
+        journaled.setSubjectCompatibility("users-value", CompatibilityLevel.NONE);
+        journaled.deleteSubjectCompatibility("users-value");
+        journaled.deleteSubjectCompatibility("users-value");
+        journaled.register("users-value", USER_V2);
+
+        assertEquals(List.of(
+            "version users-value 1 id 1",
+            "global FULL",
+            "subject users-value NONE",
+            "subject users-value deleted",
+            "version users-value 2 id 2"), journal.entries);
+        assertEquals(List.of(), journal.subjectsSeenAtWrite.get(0),
+            "the first version is written before the subject exists");
+    }
+
+    @Test
+    void shouldWriteNothingToJournalForRejectedSchema() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journaled.register("users-value", USER_V1);
+
+        assertThrows(SchemaRegistryException.class, () -> journaled.register("users-value", USER_REQUIRED_AGE));
+
+        assertEquals(List.of("version users-value 1 id 1"), journal.entries);
+    }
+
+    @Test
+    void shouldLeaveVersionsUnchangedWhenJournalWriteFails() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journal.failNextWrite = true;
+
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+            () -> journaled.register("users-value", USER_V1));
+
+        assertEquals(SchemaRegistryException.INTERNAL_ERROR, error.errorCode());
+        assertEquals(List.of(), journaled.subjects());
+        assertThrows(SchemaNotFoundException.class, () -> journaled.schemaById(1));
+
+        int retriedId = journaled.register("users-value", USER_V1);
+
+        assertEquals(2, retriedId, "the failed write uses up id 1");
+        assertEquals(List.of(1), journaled.versions("users-value"));
+    }
+
+    @Test
+    void shouldLeaveLevelsUnchangedWhenJournalWriteFails() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journaled.setSubjectCompatibility("users-value", CompatibilityLevel.FORWARD);
+
+        journal.failNextWrite = true;
+        assertThrows(SchemaRegistryException.class, () -> journaled.setGlobalCompatibility(CompatibilityLevel.NONE));
+        journal.failNextWrite = true;
+        assertThrows(SchemaRegistryException.class,
+            () -> journaled.setSubjectCompatibility("users-value", CompatibilityLevel.NONE));
+        journal.failNextWrite = true;
+        assertThrows(SchemaRegistryException.class, () -> journaled.deleteSubjectCompatibility("users-value"));
+
+        assertEquals(CompatibilityLevel.BACKWARD, journaled.globalCompatibility());
+        assertEquals(Optional.of(CompatibilityLevel.FORWARD), journaled.subjectCompatibility("users-value"));
+    }
+
+    @Test
+    void shouldRestoreVersionsWithTheirIds() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry restored = new InMemorySchemaRegistry(journal);
+
+        restored.restoreVersion(new SubjectVersion("users-value", 1, 5, USER_V1));
+        restored.restoreVersion(new SubjectVersion("users-value", 2, 9, USER_V2));
+        restored.restoreVersion(new SubjectVersion("accounts-value", 1, 5, USER_V1));
+        restored.restoreGlobalCompatibility(CompatibilityLevel.FULL);
+        restored.restoreSubjectCompatibility("users-value", CompatibilityLevel.NONE);
+
+        assertEquals(List.of(), journal.entries, "restoring writes nothing to the journal");
+        assertEquals(List.of("accounts-value", "users-value"), restored.subjects());
+        assertEquals(new SubjectVersion("users-value", 2, 9, USER_V2), restored.version("users-value", 2));
+        assertEquals(USER_V1, restored.schemaById(5));
+        assertEquals(CompatibilityLevel.FULL, restored.globalCompatibility());
+        assertEquals(Optional.of(CompatibilityLevel.NONE), restored.subjectCompatibility("users-value"));
+    }
+
+    @Test
+    void shouldNumberNewIdsAboveRestoredIds() {
+        registry.restoreVersion(new SubjectVersion("users-value", 1, 5, USER_V1));
+        registry.restoreVersion(new SubjectVersion("users-value", 2, 9, USER_V2));
+
+        int newId = registry.register("names-value", Schema.create(Schema.Type.STRING));
+        int reusedId = registry.register("accounts-value", USER_V2);
+
+        assertEquals(10, newId);
+        assertEquals(9, reusedId);
+    }
+
+    @Test
+    void shouldRejectRestoredVersionOutOfOrder() {
+        SubjectVersion second = new SubjectVersion("users-value", 2, 2, USER_V2);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> registry.restoreVersion(second));
+
+        assertTrue(error.getMessage().contains("next version is 1"), error.getMessage());
+        assertEquals(List.of(), registry.subjects());
+    }
+
+    @Test
+    void shouldRejectRestoredIdOfOtherSchema() {
+        registry.restoreVersion(new SubjectVersion("users-value", 1, 3, USER_V1));
+        SubjectVersion clash = new SubjectVersion("accounts-value", 1, 3, USER_V2);
+
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> registry.restoreVersion(clash));
+
+        assertTrue(error.getMessage().contains("id 3"), error.getMessage());
+        assertEquals(List.of("users-value"), registry.subjects());
+        assertEquals(USER_V1, registry.schemaById(3));
+    }
+
+    @Test
+    void shouldFindSchemaUnderSecondRestoredId() {
+        // A write that reported a failure but still reached the journal can leave one schema with two ids.
+        registry.restoreVersion(new SubjectVersion("users-value", 1, 3, USER_V1));
+        registry.restoreVersion(new SubjectVersion("accounts-value", 1, 4, USER_V1));
+
+        int accountsId = registry.register("accounts-value", USER_V1);
+        int otherId = registry.register("others-value", USER_V1);
+
+        assertEquals(4, accountsId);
+        assertEquals(List.of(1), registry.versions("accounts-value"));
+        assertEquals(4, registry.lookup("accounts-value", USER_V1).id());
+        assertEquals(3, otherId);
+    }
+
+    /** A journal that lists each call as text, and fails the next call when asked to. */
+    private static final class RecordingJournal implements SchemaJournal {
+
+        final List<String> entries = new ArrayList<>();
+        final List<List<String>> subjectsSeenAtWrite = new ArrayList<>();
+        Consumer<String> onRecord = entry -> { };
+        boolean failNextWrite;
+
+        @Override
+        public void recordVersion(SubjectVersion version) {
+            record("version " + version.subject() + " " + version.version() + " id " + version.id());
+        }
+
+        @Override
+        public void recordGlobalCompatibility(CompatibilityLevel level) {
+            record("global " + level);
+        }
+
+        @Override
+        public void recordSubjectCompatibility(String subject, CompatibilityLevel level) {
+            record("subject " + subject + " " + level);
+        }
+
+        @Override
+        public void recordSubjectCompatibilityDeleted(String subject) {
+            record("subject " + subject + " deleted");
+        }
+
+        private void record(String entry) {
+            if (failNextWrite) {
+                failNextWrite = false;
+                throw new SchemaRegistryException("Writing to the test journal failed",
+                    SchemaRegistryException.INTERNAL_ERROR);
+            }
+            onRecord.accept(entry);
+            entries.add(entry);
         }
     }
 

@@ -89,34 +89,51 @@ public final class TopicSetup {
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("Invalid replication factor " + replicationFactor + ". Use 1 or more.");
         }
-        long deadlineNanos = System.nanoTime() + timeout.toNanos();
 
         List<NewTopic> newTopics = new ArrayList<>();
         for (Topic<?> topic : topics) {
             newTopics.add(newTopic(topic, partitions, replicationFactor));
         }
-        CreateTopicsOptions options = new CreateTopicsOptions().timeoutMs(timeoutMs(timeout));
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics, options).values();
-
-        List<String> created = new ArrayList<>();
-        List<String> existing = new ArrayList<>();
-        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-            boolean wasCreated = awaitCreation(result.getKey(), result.getValue(), deadlineNanos, timeout);
-            if (wasCreated) {
-                created.add(result.getKey());
-            } else {
-                existing.add(result.getKey());
-            }
-        }
-        awaitLeaders(admin, results.keySet(), deadlineNanos, timeout);
+        List<String> created = createNewTopics(admin, newTopics, timeout);
 
         if (!created.isEmpty()) {
             log.info("Created topics {} with {} partitions and replication factor {}",
                 created, partitions, replicationFactor);
         }
+        List<String> existing = new ArrayList<>();
+        for (NewTopic newTopic : newTopics) {
+            if (!created.contains(newTopic.name())) {
+                existing.add(newTopic.name());
+            }
+        }
         if (!existing.isEmpty()) {
             log.info("Topics {} already exist and were left unchanged", existing);
         }
+        return created;
+    }
+
+    /**
+     * Creates topics with the partitions, replicas and settings of each {@link NewTopic}, and waits until every
+     * partition of every topic has a leader. Topics that already exist keep their partitions and settings. Unlike
+     * {@link #createTopics(Admin, Collection, int, short, Duration)} this logs nothing, so callers log the outcome.
+     *
+     * @param admin a client of the target cluster, which this method does not close
+     * @return the names of the topics that were created, without those that already existed
+     * @throws IllegalStateException when a topic cannot be created or has no leader within {@code timeout}
+     */
+    public static List<String> createNewTopics(Admin admin, Collection<NewTopic> newTopics, Duration timeout) {
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        CreateTopicsOptions options = new CreateTopicsOptions().timeoutMs(timeoutMs(timeout));
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics, options).values();
+
+        List<String> created = new ArrayList<>();
+        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+            boolean wasCreated = awaitCreation(result.getKey(), result.getValue(), deadlineNanos, timeout);
+            if (wasCreated) {
+                created.add(result.getKey());
+            }
+        }
+        awaitLeaders(admin, results.keySet(), deadlineNanos, timeout);
         return created;
     }
 

@@ -5,13 +5,16 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.tokenmonitor.registry.InMemorySchemaRegistry;
 import io.tokenmonitor.registry.SchemaRegistryException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP server that implements the subset of the Confluent Schema Registry REST API that Kafka serdes
- * and common clients use, backed by an {@link InMemorySchemaRegistry}. It is for the development stack:
- * schemas live in memory only and there is no authentication.
+ * and common clients use, backed by an {@link InMemorySchemaRegistry}. It is for the development stack,
+ * and there is no authentication. A server made by {@link #withKafkaStore} stores every change in the
+ * compacted topic {@value #SCHEMAS_TOPIC} before the request succeeds, and restores that topic when it is
+ * created, so schema ids survive a restart. A server made by a constructor keeps its schemas in memory only.
  *
  * <p>Endpoints (each returns {@value RegistryEndpoints#CONTENT_TYPE}):
  * <ul>
@@ -33,13 +36,19 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
+    /** The topic in which a server made by {@link #withKafkaStore} stores its schemas and levels. */
+    public static final String SCHEMAS_TOPIC = KafkaSchemaJournal.TOPIC;
+
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
 
     private final String host;
     private final int requestedPort;
     private final InMemorySchemaRegistry registry;
+    /** The journal the registry writes to, which this server closes, or null for a memory-only server. */
+    private final KafkaSchemaJournal journal;
     private Javalin app;
     private int boundPort = -1;
+    private boolean closed;
 
     /** Creates a server on 127.0.0.1 with an empty registry. Port 0 picks a free port on start. */
     public SchemaRegistryServer(int port) {
@@ -53,28 +62,65 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     /** Creates a server that serves an existing registry, which callers may also use directly. */
     public SchemaRegistryServer(String host, int port, InMemorySchemaRegistry registry) {
-        if (host == null || host.isBlank()) {
-            throw new IllegalArgumentException("Host must not be empty");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Port must be between 0 and 65535, got " + port);
-        }
+        this(host, port, registry, null);
+    }
+
+    private SchemaRegistryServer(String host, int port, InMemorySchemaRegistry registry,
+                                 KafkaSchemaJournal journal) {
+        requireHostAndPort(host, port);
         if (registry == null) {
             throw new IllegalArgumentException("Registry must not be null");
         }
         this.host = host;
         this.requestedPort = port;
         this.registry = registry;
+        this.journal = journal;
+    }
+
+    /**
+     * Creates a server whose registry is stored in the topic {@value #SCHEMAS_TOPIC} on a Kafka cluster. The
+     * topic is created if missing, with one partition and {@code cleanup.policy=compact}, and is read from
+     * the beginning to its end, so the registry starts with the ids, versions and levels stored before.
+     * Each later change is written to the topic with {@code acks=all} before the request succeeds. If the
+     * write fails, the request fails with error code 50001 and the registry is not changed.
+     *
+     * @param replicationFactor the replication factor of the topic if this call creates it
+     * @param timeout the time limit for creating and reading the topic, and for each later write
+     * @throws IllegalStateException if the topic cannot be created or read within {@code timeout}, exists
+     *     with more than one partition or without compaction, or contains a record that cannot be restored
+     */
+    public static SchemaRegistryServer withKafkaStore(String host, int port, String bootstrapServers,
+                                                      short replicationFactor, Duration timeout) {
+        requireHostAndPort(host, port);
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("Bootstrap servers must not be empty");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("Invalid timeout " + timeout + ". Use a positive one");
+        }
+
+        KafkaSchemaJournal journal = KafkaSchemaJournal.open(bootstrapServers, replicationFactor, timeout);
+        try {
+            InMemorySchemaRegistry registry = new InMemorySchemaRegistry(journal);
+            SchemasTopicLoader.load(bootstrapServers, registry, timeout);
+            return new SchemaRegistryServer(host, port, registry, journal);
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
     }
 
     /**
      * Binds the port and starts serving.
      *
      * @return this server, for chaining
-     * @throws IllegalStateException if the server was started before
+     * @throws IllegalStateException if the server was started or closed before
      * @throws io.javalin.util.JavalinBindException if the port is in use
      */
     public synchronized SchemaRegistryServer start() {
+        if (closed) {
+            throw new IllegalStateException("Schema Registry server was already closed");
+        }
         if (app != null) {
             throw new IllegalStateException("Schema Registry server was already started");
         }
@@ -110,17 +156,34 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return registry;
     }
 
-    /** Stops serving and releases the port. Closing twice, or before start, does nothing. A closed server
-     * cannot be started again. */
+    /**
+     * Stops serving, releases the port and closes the connection to the schemas topic, if any. Closing
+     * twice does nothing. A closed server cannot be started again.
+     */
     @Override
     public synchronized void close() {
-        if (app == null || boundPort < 0) {
+        if (closed) {
             return;
         }
-        String stoppedUrl = url();
-        app.stop();
-        boundPort = -1;
-        log.info("Schema Registry server at {} stopped", stoppedUrl);
+        closed = true;
+        if (app != null && boundPort >= 0) {
+            String stoppedUrl = url();
+            app.stop();
+            boundPort = -1;
+            log.info("Schema Registry server at {} stopped", stoppedUrl);
+        }
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    private static void requireHostAndPort(String host, int port) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("Host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("Port must be between 0 and 65535, got " + port);
+        }
     }
 
     private static Javalin createApp(RegistryEndpoints endpoints) {
@@ -152,8 +215,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
         });
 
         // Rejected requests are the client's problem and are logged at DEBUG only, so a misbehaving
-        // client cannot flood the log.
+        // client cannot flood the log. A failed write to the schemas topic is the server's problem.
         javalin.exception(SchemaRegistryException.class, (error, ctx) -> {
+            if (error.errorCode() == SchemaRegistryException.INTERNAL_ERROR) {
+                // The message names the cause, so one line per failure is enough.
+                log.error("Schema Registry request {} {} failed: {}", ctx.method(), ctx.path(), error.getMessage());
+                RegistryEndpoints.writeError(ctx, error.errorCode(), error.getMessage());
+                return;
+            }
             log.debug("Schema Registry request {} {} rejected with error code {}: {}",
                 ctx.method(), ctx.path(), error.errorCode(), error.getMessage());
             RegistryEndpoints.writeError(ctx, error.errorCode(), error.getMessage());
