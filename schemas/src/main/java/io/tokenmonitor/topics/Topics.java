@@ -4,6 +4,8 @@ import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.schema.UsageReset;
+import io.tokenmonitor.schema.UserPlan;
 import java.util.List;
 
 /**
@@ -27,6 +29,14 @@ public final class Topics {
     public static final Topic<UsageAlert> USAGE_ALERTS =
         new Topic<>("usage-alerts", UsageAlert.class, false);
 
+    /** The latest {@link UserPlan} of each user, keyed by user id; users without one get the default plan. */
+    public static final Topic<UserPlan> USER_PLANS =
+        new Topic<>("user-plans", UserPlan.class, true);
+
+    /** Operators' {@link UsageReset} requests, keyed by user id. */
+    public static final Topic<UsageReset> USAGE_RESETS =
+        new Topic<>("usage-resets", UsageReset.class, false);
+
     /**
      * Rejected input: the original key and value bytes of each record that failed validation, with the
      * reason in the {@code dlq.reason} header.
@@ -39,6 +49,7 @@ public final class Topics {
 
     /** Returns every topic, for creating them. */
     public static List<Topic<?>> all() {
-        return List.of(TOKEN_REQUESTS, TOKEN_USAGE, USAGE_PERIODS, USAGE_ALERTS, TOKEN_REQUESTS_DLQ);
+        return List.of(TOKEN_REQUESTS, USER_PLANS, USAGE_RESETS, TOKEN_USAGE, USAGE_PERIODS, USAGE_ALERTS,
+            TOKEN_REQUESTS_DLQ);
     }
 }

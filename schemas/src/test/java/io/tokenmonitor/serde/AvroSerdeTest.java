@@ -79,6 +79,7 @@ class AvroSerdeTest {
         expected.put("completionTokens", 30L);
         expected.put("totalTokens", 42L);
         expected.put("tokenSource", new GenericData.EnumSymbol(schema.getField("tokenSource").schema(), "REPORTED"));
+        expected.put("period", "");
 
         byte[] bytes = usageSerde.serialize(USAGE_TOPIC, usage());
         byte[] body = Arrays.copyOfRange(bytes, AvroSerde.HEADER_SIZE, bytes.length);
@@ -392,6 +393,7 @@ class AvroSerdeTest {
         value.put("completionTokens", 2L);
         value.put("totalTokens", 3L);
         value.put("tokenSource", new GenericData.EnumSymbol(newer.getField("tokenSource").schema(), "REPORTED"));
+        value.put("period", "2026-12-01");
 
         TokenUsage decoded = usageSerde.deserialize(USAGE_TOPIC, withHeader(newerId, genericBinary(newer, value)));
 

@@ -1,5 +1,6 @@
 package io.tokenmonitor.processor.aggregation;
 
+import io.tokenmonitor.processor.period.BillingCalendar;
 import io.tokenmonitor.processor.period.BillingPeriod;
 import io.tokenmonitor.schema.ModelUsage;
 import io.tokenmonitor.schema.TokenUsage;
@@ -47,7 +48,7 @@ public final class UsageAggregator implements FixedKeyProcessor<String, TokenUsa
     @Override
     public void process(FixedKeyRecord<String, TokenUsage> record) {
         TokenUsage usage = record.value();
-        BillingPeriod period = BillingPeriod.containing(usage.getTimestamp());
+        BillingPeriod period = BillingCalendar.UTC_MONTHS.periodContaining(usage.getTimestamp());
         String key = StoreKeys.periodKey(period.name(), usage.getUserId());
 
         UsagePeriod totals = periods.get(key);

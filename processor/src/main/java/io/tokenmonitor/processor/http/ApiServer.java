@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.tokenmonitor.processor.period.BillingCalendar;
 import io.tokenmonitor.processor.period.BillingPeriod;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
 import io.tokenmonitor.processor.query.UsageQueries;
@@ -120,10 +121,10 @@ public final class ApiServer implements AutoCloseable {
         String periodName = ctx.queryParam("period");
         BillingPeriod period;
         if (periodName == null) {
-            period = BillingPeriod.containing(clock.instant());
+            period = BillingCalendar.UTC_MONTHS.periodContaining(clock.instant());
         } else {
             try {
-                period = BillingPeriod.parse(periodName);
+                period = BillingCalendar.UTC_MONTHS.periodNamed(periodName);
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("period", e.getMessage());
             }

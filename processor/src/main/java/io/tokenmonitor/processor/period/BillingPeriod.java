@@ -1,55 +1,25 @@
 package io.tokenmonitor.processor.period;
 
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
+import java.time.LocalDate;
 
 /**
- * A calendar month in UTC, the billing period of every user.
+ * One billing period of one user.
  *
- * @param month the calendar month
+ * @param startDate the nominal local date the period starts on, which also names it ({@code YYYY-MM-DD}).
+ *     In the rare zone that skipped that whole day, the period starts at the first instant after the gap.
+ * @param start first instant of the period, inclusive
+ * @param end first instant after the period, exclusive
  */
-public record BillingPeriod(YearMonth month) {
+public record BillingPeriod(LocalDate startDate, Instant start, Instant end) {
 
-    private static final Pattern NAME_PATTERN = Pattern.compile("\\d{4}-\\d{2}");
-    private static final DateTimeFormatter NAME_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM");
-
-    /** Returns the period that contains an instant. */
-    public static BillingPeriod containing(Instant instant) {
-        return new BillingPeriod(YearMonth.from(instant.atOffset(ZoneOffset.UTC)));
-    }
-
-    /**
-     * Parses a period name of the form {@code YYYY-MM}.
-     *
-     * @throws IllegalArgumentException if the name is not a valid month
-     */
-    public static BillingPeriod parse(String name) {
-        if (name == null || !NAME_PATTERN.matcher(name).matches()) {
-            throw new IllegalArgumentException("Invalid period '" + name + "': expected YYYY-MM, for example 2026-12");
-        }
-        try {
-            return new BillingPeriod(YearMonth.parse(name, NAME_FORMAT));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Invalid period '" + name + "': month must be 01 to 12", e);
-        }
-    }
-
-    /** Returns the name of the period, {@code YYYY-MM}. */
+    /** Returns the name of the period: its start date, {@code YYYY-MM-DD}. */
     public String name() {
-        return month.format(NAME_FORMAT);
+        return startDate.toString();
     }
 
-    /** Returns the first instant of the period, inclusive. */
-    public Instant start() {
-        return month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    /** Returns the first instant after the period, exclusive. */
-    public Instant end() {
-        return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    /** Returns whether an instant lies in the period. */
+    public boolean contains(Instant instant) {
+        return !instant.isBefore(start) && instant.isBefore(end);
     }
 }

@@ -73,7 +73,7 @@ class ApiServerTest {
         assertEquals(200, response.statusCode());
         JsonNode body = JSON.readTree(response.body());
         assertEquals("user-1", body.get("userId").asText());
-        assertEquals("2026-03", body.get("period").asText());
+        assertEquals("2026-03-01", body.get("period").asText());
         assertEquals("2026-03-01T00:00:00Z", body.get("periodStart").asText());
         assertEquals("2026-04-01T00:00:00Z", body.get("periodEnd").asText());
         assertEquals(2, body.get("requests").asLong());

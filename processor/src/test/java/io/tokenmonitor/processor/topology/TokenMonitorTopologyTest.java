@@ -95,10 +95,10 @@ class TokenMonitorTopologyTest {
 
         UsagePeriod january = fixture.periods.readValue();
         UsagePeriod february = fixture.periods.readValue();
-        assertEquals("2026-01", january.getPeriod());
+        assertEquals("2026-01-01", january.getPeriod());
         assertEquals(10, january.getTotalTokens());
         assertEquals(Instant.parse("2026-02-01T00:00:00Z"), january.getPeriodEnd());
-        assertEquals("2026-02", february.getPeriod());
+        assertEquals("2026-02-01", february.getPeriod());
         assertEquals(20, february.getTotalTokens());
         assertEquals(Instant.parse("2026-02-01T00:00:00Z"), february.getPeriodStart());
     }
@@ -108,7 +108,7 @@ class TokenMonitorTopologyTest {
         fixture.send(reported("user-1", Instant.parse("2028-02-29T23:30:00Z"), 5, 5));
 
         UsagePeriod period = fixture.periods.readValue();
-        assertEquals("2028-02", period.getPeriod());
+        assertEquals("2028-02-01", period.getPeriod());
         assertEquals(Instant.parse("2028-02-01T00:00:00Z"), period.getPeriodStart());
         assertEquals(Instant.parse("2028-03-01T00:00:00Z"), period.getPeriodEnd());
     }
@@ -141,7 +141,7 @@ class TokenMonitorTopologyTest {
 
         KeyValueStore<String, UsagePeriod> store =
             fixture.driver.getKeyValueStore(TokenMonitorTopology.USAGE_PERIODS_STORE);
-        UsagePeriod stored = store.get(StoreKeys.periodKey("2026-03", "user-1"));
+        UsagePeriod stored = store.get(StoreKeys.periodKey("2026-03-01", "user-1"));
         assertEquals(1, stored.getByModel().size());
         assertEquals(2, stored.getByModel().get("meta-llama/Meta-Llama-3-70B-Instruct").getRequests());
     }
@@ -173,7 +173,7 @@ class TokenMonitorTopologyTest {
             assertEquals(big.getRequestId(), alert.getRequestId());
             assertEquals(950, alert.getTotalTokens());
             assertEquals(LIMIT, alert.getLimit());
-            assertEquals("2026-03", alert.getPeriod());
+            assertEquals("2026-03-01", alert.getPeriod());
             assertEquals("user-1", alert.getUserId());
         }
     }
@@ -195,8 +195,8 @@ class TokenMonitorTopologyTest {
 
         List<UsageAlert> alerts = fixture.alerts.readValuesToList();
         assertEquals(2, alerts.size());
-        assertEquals("2026-03", alerts.get(0).getPeriod());
-        assertEquals("2026-04", alerts.get(1).getPeriod());
+        assertEquals("2026-03-01", alerts.get(0).getPeriod());
+        assertEquals("2026-04-01", alerts.get(1).getPeriod());
         assertEquals(50, alerts.get(1).getThresholdPercent());
     }
 
@@ -205,9 +205,9 @@ class TokenMonitorTopologyTest {
         fixture.send(reported("user-7", MARCH, 500, 0));
 
         UsageAlert alert = fixture.alerts.readValue();
-        assertEquals(AlertRaiser.alertId("user-7", "2026-03", 50), alert.getAlertId());
-        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-03", 80)));
-        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-04", 50)));
+        assertEquals(AlertRaiser.alertId("user-7", "2026-03-01", 50), alert.getAlertId());
+        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-03-01", 80)));
+        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-04-01", 50)));
     }
 
     @Test
