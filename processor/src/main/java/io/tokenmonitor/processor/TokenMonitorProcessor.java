@@ -7,6 +7,7 @@ import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.SchemaRegistryClient;
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.serde.AvroSerde;
@@ -44,7 +45,7 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         this.streams = new KafkaStreams(topology, config.streamsProperties());
 
         UsageQueries queries = new UsageQueries(new StreamsStores(streams), new AvroSerde<>(registry, TokenUsage.class),
-            config.monthlyLimit());
+            config.defaultPlan());
         this.api = new ApiServer(queries, rejections, streams::state, Clock.systemUTC());
     }
 
@@ -59,9 +60,9 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     }
 
     private void startAll() {
-        LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, monthly limit {} tokens, "
-                + "thresholds {}%", config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(),
-            config.stateDir(), config.monthlyLimit(), config.thresholdsPercent());
+        LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, default plan {}, grace period {}, "
+                + "max clock skew {}", config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(),
+            config.stateDir(), config.defaultPlan(), config.gracePeriod(), config.maxClockSkew());
         streams.setStateListener((newState, oldState) ->
             LOG.info("Kafka Streams state {} -> {}", oldState, newState));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -127,6 +128,12 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         public ReadOnlyKeyValueStore<String, byte[]> recentRequests() {
             return streams.store(StoreQueryParameters.fromNameAndType(
                 TokenMonitorTopology.RECENT_REQUESTS_STORE, QueryableStoreTypes.keyValueStore()));
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<String, PlanState> plans() {
+            return streams.store(StoreQueryParameters.fromNameAndType(
+                TokenMonitorTopology.USER_PLANS_STORE, QueryableStoreTypes.keyValueStore()));
         }
     }
 }

@@ -30,8 +30,9 @@ public final class AlertRaiser {
                 .setThresholdPercent(threshold)
                 .setLimit(period.getLimit())
                 .setTotalTokens(period.getTotalTokens())
-                .setTimestamp(update.usage().getTimestamp())
-                .setRequestId(update.usage().getRequestId())
+                .setTimestamp(update.eventTime())
+                .setRequestId(update.requestId())
+                .setCause(update.cause())
                 .build());
         }
         return alerts;

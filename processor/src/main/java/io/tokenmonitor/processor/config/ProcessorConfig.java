@@ -1,8 +1,8 @@
 package io.tokenmonitor.processor.config;
 
+import io.tokenmonitor.processor.plan.DefaultPlan;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -18,8 +18,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param stateDir directory of this instance's state stores; must not be shared with another instance
  * @param httpHost interface the HTTP API binds to
  * @param httpPort port of the HTTP API, 0 to pick a free one
- * @param monthlyLimit token limit of every user per calendar month
- * @param thresholdsPercent alert thresholds in percent of the limit, ascending
+ * @param defaultPlan the plan of users without one of their own
+ * @param gracePeriod how long after its period ends a late event is still counted in it
+ * @param maxClockSkew how far ahead of the processor's wall clock an event time may be
  * @param commitInterval Kafka Streams commit interval; with exactly-once it bounds end-to-end latency
  * @param streamThreads stream threads of this instance
  */
@@ -30,24 +31,24 @@ public record ProcessorConfig(
     Path stateDir,
     String httpHost,
     int httpPort,
-    long monthlyLimit,
-    List<Integer> thresholdsPercent,
+    DefaultPlan defaultPlan,
+    Duration gracePeriod,
+    Duration maxClockSkew,
     Duration commitInterval,
     int streamThreads) {
 
-    public static final long DEFAULT_MONTHLY_LIMIT = 1_000_000L;
-    public static final List<Integer> DEFAULT_THRESHOLDS_PERCENT = List.of(50, 80, 90, 100);
+    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     public ProcessorConfig {
-        if (monthlyLimit <= 0) {
-            throw new IllegalArgumentException("Monthly limit must be positive, got " + monthlyLimit);
-        }
-        if (thresholdsPercent.isEmpty() || thresholdsPercent.stream().anyMatch(t -> t <= 0)) {
-            throw new IllegalArgumentException("Thresholds must be positive percentages, got " + thresholdsPercent);
-        }
-        thresholdsPercent = thresholdsPercent.stream().distinct().sorted().toList();
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("HTTP port must be 0 to 65535, got " + httpPort);
+        }
+        if (gracePeriod.isNegative()) {
+            throw new IllegalArgumentException("Grace period must not be negative, got " + gracePeriod);
+        }
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("Maximum clock skew must not be negative, got " + maxClockSkew);
         }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("Stream threads must be at least 1, got " + streamThreads);
@@ -63,45 +64,56 @@ public record ProcessorConfig(
             Path.of(System.getProperty("java.io.tmpdir"), "token-monitor-state"),
             "127.0.0.1",
             8080,
-            DEFAULT_MONTHLY_LIMIT,
-            DEFAULT_THRESHOLDS_PERCENT,
+            DefaultPlan.HF_PRO,
+            DEFAULT_GRACE_PERIOD,
+            DEFAULT_MAX_CLOCK_SKEW,
             Duration.ofMillis(100),
             1);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
         return new ProcessorConfig(applicationId, value, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            monthlyLimit, thresholdsPercent, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
     }
 
     public ProcessorConfig withSchemaRegistryUrl(String value) {
         return new ProcessorConfig(applicationId, bootstrapServers, value, stateDir, httpHost, httpPort,
-            monthlyLimit, thresholdsPercent, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
     }
 
     public ProcessorConfig withStateDir(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, value, httpHost, httpPort,
-            monthlyLimit, thresholdsPercent, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
     }
 
     public ProcessorConfig withHttpPort(int value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, value,
-            monthlyLimit, thresholdsPercent, commitInterval, streamThreads);
-    }
-
-    public ProcessorConfig withMonthlyLimit(long value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            value, thresholdsPercent, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
     }
 
     public ProcessorConfig withApplicationId(String value) {
         return new ProcessorConfig(value, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            monthlyLimit, thresholdsPercent, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
     }
 
-    public ProcessorConfig withThresholdsPercent(List<Integer> value) {
+    public ProcessorConfig withDefaultPlan(DefaultPlan value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            monthlyLimit, value, commitInterval, streamThreads);
+            value, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+    }
+
+    /** Returns these settings with the default plan's monthly limit replaced. */
+    public ProcessorConfig withMonthlyLimit(long value) {
+        return withDefaultPlan(defaultPlan.withMonthlyTokenLimit(value));
+    }
+
+    public ProcessorConfig withGracePeriod(Duration value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, value, maxClockSkew, commitInterval, streamThreads);
+    }
+
+    public ProcessorConfig withMaxClockSkew(Duration value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, value, commitInterval, streamThreads);
     }
 
     /** Returns the Kafka Streams properties of this instance. */

@@ -15,8 +15,8 @@ public final class UsageEstimator {
 
     private static final int CHARACTERS_PER_TOKEN = 4;
 
-    /** Returns the token usage of a request, without its text. */
-    public TokenUsage estimate(TokenRequest request) {
+    /** Returns the token usage of a request in a billing period, without its text. */
+    public TokenUsage estimate(TokenRequest request, String periodName) {
         Long reportedPrompt = request.getReportedPromptTokens();
         Long reportedCompletion = request.getReportedCompletionTokens();
 
@@ -39,6 +39,7 @@ public final class UsageEstimator {
             .setCompletionTokens(completionTokens)
             .setTotalTokens(Math.addExact(promptTokens, completionTokens))
             .setTokenSource(source)
+            .setPeriod(periodName)
             .build();
     }
 

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import io.tokenmonitor.processor.period.BillingCalendar;
-import io.tokenmonitor.processor.period.BillingPeriod;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.validation.RejectionCounter;
@@ -23,8 +21,11 @@ import org.slf4j.LoggerFactory;
  * The HTTP API of one processor instance, served from its local state stores. Every response is JSON.
  *
  * <ul>
- *   <li>{@code GET /api/v1/users/{userId}/usage[?period=YYYY-MM]}: the user's totals in the period,
- *       by default the current calendar month in UTC; 400 for a malformed period.</li>
+ *   <li>{@code GET /api/v1/users/{userId}/usage[?period=YYYY-MM-DD|YYYY-MM]}: the user's totals in a
+ *       billing period of the user's plan, by default the one in progress; 400 for a malformed period or
+ *       a date no period starts on.</li>
+ *   <li>{@code GET /api/v1/users/{userId}/plan}: the user's plan, or the default plan, with the period in
+ *       progress.</li>
  *   <li>{@code GET /api/v1/users/{userId}/requests[?limit=N]}: the user's newest requests, N from 1 to 100
  *       (default 100); 400 for another N.</li>
  *   <li>{@code GET /api/v1/stats}: dead-lettered records per reason since this instance started.</li>
@@ -79,6 +80,7 @@ public final class ApiServer implements AutoCloseable {
         javalin.get("/api/v1/stats", this::stats);
         javalin.get("/api/v1/users/{userId}/usage", this::usage);
         javalin.get("/api/v1/users/{userId}/requests", this::requests);
+        javalin.get("/api/v1/users/{userId}/plan", this::plan);
 
         javalin.exception(BadRequestException.class, (e, ctx) ->
             ctx.status(400).json(new ApiError(400, e.getMessage(), e.parameter())));
@@ -100,6 +102,7 @@ public final class ApiServer implements AutoCloseable {
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("usage", "/api/v1/users/{userId}/usage?period=YYYY-MM");
         endpoints.put("requests", "/api/v1/users/{userId}/requests?limit=N");
+        endpoints.put("plan", "/api/v1/users/{userId}/plan");
         endpoints.put("stats", "/api/v1/stats");
         endpoints.put("health", "/health");
         ctx.json(Map.of("service", "token-monitor", "endpoints", endpoints));
@@ -119,17 +122,15 @@ public final class ApiServer implements AutoCloseable {
     private void usage(Context ctx) {
         String userId = userId(ctx);
         String periodName = ctx.queryParam("period");
-        BillingPeriod period;
-        if (periodName == null) {
-            period = BillingCalendar.UTC_MONTHS.periodContaining(clock.instant());
-        } else {
-            try {
-                period = BillingCalendar.UTC_MONTHS.periodNamed(periodName);
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestException("period", e.getMessage());
-            }
+        try {
+            ctx.json(queries.usage(userId, periodName, clock.instant()));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("period", e.getMessage());
         }
-        ctx.json(queries.usage(userId, period));
+    }
+
+    private void plan(Context ctx) {
+        ctx.json(queries.plan(userId(ctx), clock.instant()));
     }
 
     private void requests(Context ctx) {

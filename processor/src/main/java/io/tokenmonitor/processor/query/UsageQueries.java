@@ -2,13 +2,20 @@ package io.tokenmonitor.processor.query;
 
 import io.tokenmonitor.processor.aggregation.StoreKeys;
 import io.tokenmonitor.processor.period.BillingPeriod;
+import io.tokenmonitor.processor.plan.DefaultPlan;
+import io.tokenmonitor.processor.plan.PlanBook;
+import io.tokenmonitor.processor.plan.Plans;
 import io.tokenmonitor.schema.ModelUsage;
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.schema.UserPlan;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.topics.Topics;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +24,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Usage queries over the local state stores.
@@ -24,25 +32,65 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class UsageQueries {
 
     private static final StringSerializer KEY_SERIALIZER = (StringSerializer) Serdes.String().serializer();
+    private static final int DATE_NAME_LENGTH = "YYYY-MM-DD".length();
 
     private final UsageStores stores;
     private final AvroSerde<TokenUsage> usageSerde;
-    private final long monthlyLimit;
+    private final DefaultPlan defaultPlan;
 
     /**
-     * @param monthlyLimit the limit reported for a user with no usage in the period
+     * @param defaultPlan the plan of users without one of their own
      */
-    public UsageQueries(UsageStores stores, AvroSerde<TokenUsage> usageSerde, long monthlyLimit) {
+    public UsageQueries(UsageStores stores, AvroSerde<TokenUsage> usageSerde, DefaultPlan defaultPlan) {
         this.stores = stores;
         this.usageSerde = usageSerde;
-        this.monthlyLimit = monthlyLimit;
+        this.defaultPlan = defaultPlan;
     }
 
-    /** Returns a user's totals in a period; zeros when the user has none there. */
-    public UsageView usage(String userId, BillingPeriod period) {
-        UsagePeriod totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
+    /**
+     * Returns a user's totals in a period; zeros when the user has none there.
+     *
+     * @param periodName the period's start date {@code YYYY-MM-DD}, a month {@code YYYY-MM} for the period
+     *     starting in it, or null for the period containing {@code now}
+     * @throws IllegalArgumentException if the name is malformed or no period of the user starts then
+     */
+    public UsageView usage(String userId, String periodName, Instant now) {
+        PlanState state = new PlanBook(stores.plans(), defaultPlan).stateOf(userId);
+        BillingPeriod period;
+        UsagePeriod totals;
+        if (periodName == null) {
+            period = Plans.periodContaining(state, now);
+            totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
+        } else {
+            totals = periodName.length() == DATE_NAME_LENGTH
+                ? stores.periods().get(StoreKeys.periodKey(periodName, userId))
+                : null;
+            period = totals != null
+                ? new BillingPeriod(LocalDate.parse(totals.getPeriod()), totals.getPeriodStart(), totals.getPeriodEnd())
+                : Plans.calendarOf(state.getPlan()).periodNamed(periodName);
+            if (totals == null) {
+                totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
+            }
+        }
+        return toView(userId, period, totals, state.getPlan().getMonthlyTokenLimit());
+    }
 
-        long limit = totals != null ? totals.getLimit() : monthlyLimit;
+    /** Returns a user's plan, the default one when the user has none, with the period containing {@code now}. */
+    public PlanView plan(String userId, Instant now) {
+        ReadOnlyKeyValueStore<String, PlanState> plans = stores.plans();
+        PlanBook book = new PlanBook(plans, defaultPlan);
+        PlanState state = book.stateOf(userId);
+        UserPlan plan = state.getPlan();
+        BillingPeriod current = Plans.periodContaining(state, now);
+        return new PlanView(userId, plan.getPlanName(), plan.getMonthlyTokenLimit(), plan.getThresholdsPercent(),
+            plan.getHardStopPercent(), plan.getTimeZone(), plan.getAnchorDay(), !book.hasOwnPlan(userId),
+            book.hasOwnPlan(userId) ? plan.getUpdatedAt().toString() : null,
+            new PlanView.PeriodRef(current.name(), current.start().toString(), current.end().toString()),
+            state.getLayoutEffectiveFrom() != null ? state.getLayoutEffectiveFrom().toString() : null);
+    }
+
+    private static UsageView toView(String userId, BillingPeriod period, UsagePeriod totals, long planLimit) {
+        long limit = totals != null ? totals.getLimit() : planLimit;
         long total = totals != null ? totals.getTotalTokens() : 0;
         Map<String, UsageView.ModelTotals> byModel = new TreeMap<>();
         if (totals != null) {

@@ -1,5 +1,6 @@
 package io.tokenmonitor.processor.query;
 
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.UsagePeriod;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -23,4 +24,11 @@ public interface UsageStores {
      * @throws InvalidStateStoreException while the store is not queryable, for example during a rebalance
      */
     ReadOnlyKeyValueStore<String, byte[]> recentRequests();
+
+    /**
+     * Returns the store of plan states.
+     *
+     * @throws InvalidStateStoreException while the store is not queryable, for example during a rebalance
+     */
+    ReadOnlyKeyValueStore<String, PlanState> plans();
 }

@@ -6,13 +6,20 @@ import io.tokenmonitor.processor.alert.AlertRaiser;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
+import io.tokenmonitor.processor.aggregation.CommandOutcome;
+import io.tokenmonitor.processor.aggregation.ResetApplier;
+import io.tokenmonitor.processor.plan.PlanUpdater;
+import io.tokenmonitor.processor.validation.DeadLetters;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.processor.validation.RequestValidator;
 import io.tokenmonitor.processor.validation.ValidatedRequest;
 import io.tokenmonitor.registry.SchemaRegistryClient;
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.schema.UsageReset;
+import io.tokenmonitor.schema.UserPlan;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.topics.Topics;
 import java.util.Map;
@@ -24,19 +31,25 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the one topology of the processor, used by the application, the tests and the benchmarks.
  *
  * <pre>
- * token-requests ─ validate ─┬─ rejected ─ token-requests-dlq
- *                            └─ accepted ─ estimate ─ record-recent ─┬─ token-usage
- *                                                                    └─ aggregate ─┬─ usage-periods
- *                                                                                  └─ alerts ─ usage-alerts
+ * token-requests ─ validate ─┬─ rejected ──────────────────────────────────────────┐
+ *                            └─ estimate ─ record-recent ─┬─ token-usage           ├─ token-requests-dlq
+ *                                                          └─ aggregate ─┐          │
+ * user-plans ─── apply-plan ──┬─ rejected ───────────────────────────────┼──────────┤
+ *                             └─ period updates ─────────────────────────┤          │
+ * usage-resets ─ apply-reset ─┬─ rejected ───────────────────────────────┼──────────┘
+ *                             └─ period updates ─────────────────────────┴─┬─ usage-periods
+ *                                                                          └─ alerts ─ usage-alerts
  * </pre>
  *
- * <p>Input is keyed by user id, so every step runs on the partition of its user and nothing is repartitioned.
+ * <p>Every input is keyed by user id and the input topics have the same partition count, so every step
+ * runs on the partition of its user, in one sub-topology, and nothing is repartitioned.
  */
 public final class TokenMonitorTopology {
 
@@ -52,14 +65,20 @@ public final class TokenMonitorTopology {
      */
     public static final String RECENT_REQUESTS_STORE = "recent-requests-store";
 
+    /** Store of each user's {@link PlanState}, keyed by user id; users without an entry have the default plan. */
+    public static final String USER_PLANS_STORE = "user-plans-store";
+
+    /** Store of the latest accepted event time of each task, under {@link RequestValidator#STREAM_TIME_KEY}. */
+    public static final String STREAM_TIME_STORE = "stream-time-store";
+
     private final ProcessorConfig config;
     private final SchemaRegistryClient registry;
-    private final RejectionCounter rejections;
+    private final DeadLetters deadLetters;
 
     public TokenMonitorTopology(ProcessorConfig config, SchemaRegistryClient registry, RejectionCounter rejections) {
         this.config = config;
         this.registry = registry;
-        this.rejections = rejections;
+        this.deadLetters = new DeadLetters(rejections);
     }
 
     /** Builds the topology. Every processor, store and sink has an explicit name. */
@@ -67,20 +86,29 @@ public final class TokenMonitorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         addStores(builder);
 
-        KStream<String, ValidatedRequest> validated = builder
-            .stream(Topics.TOKEN_REQUESTS.name(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-source"))
-            .processValues(() -> new RequestValidator(new AvroSerde<>(registry, TokenRequest.class), rejections),
-                Named.as("validate-request"));
+        Map<String, KStream<String, ValidatedRequest>> requests = addValidation(builder);
+        KStream<String, TokenUsage> usage = addEstimation(requests.get("validation-accepted"));
+        KStream<String, PeriodUpdate> requestUpdates = usage.processValues(
+            () -> new UsageAggregator(USAGE_PERIODS_STORE, USER_PLANS_STORE, config.defaultPlan()),
+            Named.as("aggregate-usage"), USAGE_PERIODS_STORE, USER_PLANS_STORE);
 
-        Map<String, KStream<String, ValidatedRequest>> branches = validated
-            .split(Named.as("validation-"))
-            .branch((userId, result) -> result.isAccepted(), Branched.as("accepted"))
-            .defaultBranch(Branched.as("rejected"));
+        Map<String, KStream<String, CommandOutcome>> plans = addCommandSource(builder, Topics.USER_PLANS.name(),
+            "apply-plan", () -> new PlanUpdater(new AvroSerde<>(registry, UserPlan.class), deadLetters,
+                USER_PLANS_STORE, USAGE_PERIODS_STORE, config.defaultPlan()));
+        Map<String, KStream<String, CommandOutcome>> resets = addCommandSource(builder, Topics.USAGE_RESETS.name(),
+            "apply-reset", () -> new ResetApplier(new AvroSerde<>(registry, UsageReset.class), deadLetters,
+                USAGE_PERIODS_STORE, USER_PLANS_STORE, config.defaultPlan()));
 
-        addDeadLetterSink(branches.get("validation-rejected"));
-        KStream<String, TokenUsage> usage = addEstimation(branches.get("validation-accepted"));
-        addAggregation(usage);
+        addDeadLetterSink(requests.get("validation-rejected")
+            .mapValues(ValidatedRequest::originalValue, Named.as("request-original-bytes"))
+            .merge(plans.get("apply-plan-rejected").mapValues(CommandOutcome::originalValue,
+                Named.as("plan-original-bytes")), Named.as("merge-plan-dead-letters"))
+            .merge(resets.get("apply-reset-rejected").mapValues(CommandOutcome::originalValue,
+                Named.as("reset-original-bytes")), Named.as("merge-reset-dead-letters")));
+
+        addPeriodSinks(requestUpdates
+            .merge(updatesOf(plans.get("apply-plan-applied"), "plan"), Named.as("merge-plan-updates"))
+            .merge(updatesOf(resets.get("apply-reset-applied"), "reset"), Named.as("merge-reset-updates")));
         return builder.build();
     }
 
@@ -93,19 +121,35 @@ public final class TokenMonitorTopology {
             Stores.persistentKeyValueStore(RECENT_REQUESTS_STORE),
             Serdes.String(),
             Serdes.ByteArray()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(USER_PLANS_STORE),
+            Serdes.String(),
+            new AvroSerde<>(registry, PlanState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STREAM_TIME_STORE),
+            Serdes.String(),
+            Serdes.Long()));
     }
 
-    private void addDeadLetterSink(KStream<String, ValidatedRequest> rejected) {
-        rejected
-            .mapValues(ValidatedRequest::originalValue, Named.as("dead-letter-original-bytes"))
-            .to(Topics.TOKEN_REQUESTS_DLQ.name(),
-                Produced.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-dlq-sink"));
+    private Map<String, KStream<String, ValidatedRequest>> addValidation(StreamsBuilder builder) {
+        RequestValidator.TimeRules timeRules = new RequestValidator.TimeRules(USER_PLANS_STORE, STREAM_TIME_STORE,
+            config.defaultPlan(), config.gracePeriod(), config.maxClockSkew());
+        return builder
+            .stream(Topics.TOKEN_REQUESTS.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-source"))
+            .processValues(() -> new RequestValidator(new AvroSerde<>(registry, TokenRequest.class), deadLetters,
+                    timeRules),
+                Named.as("validate-request"), USER_PLANS_STORE, STREAM_TIME_STORE)
+            .split(Named.as("validation-"))
+            .branch((userId, result) -> result.isAccepted(), Branched.as("accepted"))
+            .defaultBranch(Branched.as("rejected"));
     }
 
     private KStream<String, TokenUsage> addEstimation(KStream<String, ValidatedRequest> accepted) {
         UsageEstimator estimator = new UsageEstimator();
         KStream<String, TokenUsage> usage = accepted
-            .mapValues(result -> estimator.estimate(result.request()), Named.as("estimate-tokens"))
+            .mapValues(result -> estimator.estimate(result.request(), result.period().name()),
+                Named.as("estimate-tokens"))
             .processValues(() -> new RecentRequestsRecorder(RECENT_REQUESTS_STORE,
                     new AvroSerde<>(registry, TokenUsage.class)),
                 Named.as("record-recent-requests"), RECENT_REQUESTS_STORE);
@@ -115,11 +159,29 @@ public final class TokenMonitorTopology {
         return usage;
     }
 
-    private void addAggregation(KStream<String, TokenUsage> usage) {
-        KStream<String, PeriodUpdate> updates = usage.processValues(
-            () -> new UsageAggregator(USAGE_PERIODS_STORE, config.monthlyLimit(), config.thresholdsPercent()),
-            Named.as("aggregate-usage"), USAGE_PERIODS_STORE);
+    /** Adds a source of plan or reset commands and the processor that applies them, split by outcome. */
+    private Map<String, KStream<String, CommandOutcome>> addCommandSource(
+        StreamsBuilder builder, String topic, String name,
+        FixedKeyProcessorSupplier<String, byte[], CommandOutcome> processor) {
+        return builder
+            .stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic + "-source"))
+            .processValues(processor, Named.as(name), USER_PLANS_STORE, USAGE_PERIODS_STORE)
+            .split(Named.as(name + "-"))
+            .branch((userId, outcome) -> outcome.isRejected(), Branched.as("rejected"))
+            .branch((userId, outcome) -> outcome.hasUpdate(), Branched.as("applied"))
+            .noDefaultBranch();
+    }
 
+    private static KStream<String, PeriodUpdate> updatesOf(KStream<String, CommandOutcome> applied, String name) {
+        return applied.mapValues(CommandOutcome::update, Named.as(name + "-period-update"));
+    }
+
+    private void addDeadLetterSink(KStream<String, byte[]> rejected) {
+        rejected.to(Topics.TOKEN_REQUESTS_DLQ.name(),
+            Produced.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-dlq-sink"));
+    }
+
+    private void addPeriodSinks(KStream<String, PeriodUpdate> updates) {
         updates
             .mapValues(PeriodUpdate::period, Named.as("period-totals"))
             .to(Topics.USAGE_PERIODS.name(),

@@ -27,7 +27,16 @@ public enum RejectionReason {
     NEGATIVE_COUNT("negative-count"),
 
     /** A reported token count is larger than any single request can use. */
-    COUNT_OUT_OF_RANGE("count-out-of-range");
+    COUNT_OUT_OF_RANGE("count-out-of-range"),
+
+    /** The event's period ended more than the grace period before the latest accepted event time. */
+    LATE("late"),
+
+    /** The event time is more than the maximum clock skew ahead of the processor's wall clock. */
+    FUTURE("future"),
+
+    /** A plan on the user-plans topic has an invalid limit, threshold, time zone or anchor day. */
+    INVALID_PLAN("invalid-plan");
 
     private final String code;
 

@@ -1,22 +1,26 @@
 package io.tokenmonitor.processor.validation;
 
+import io.tokenmonitor.processor.period.BillingPeriod;
+import io.tokenmonitor.processor.plan.DefaultPlan;
+import io.tokenmonitor.processor.plan.PlanBook;
+import io.tokenmonitor.processor.plan.Plans;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.serde.UnknownSchemaException;
 import io.tokenmonitor.serde.WireFormatException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decodes and checks each input record. A record that passes is forwarded as an accepted
  * {@link ValidatedRequest}; one that fails is forwarded as a rejection with its original bytes and the
- * {@link DeadLetterHeaders} added, and counted in the {@link RejectionCounter}.
+ * {@link DeadLetterHeaders} added, and counted.
  *
  * <p>Decoding happens here rather than in the source's deserializer, so bad bytes reach the dead-letter
  * topic with a reason instead of stopping or silently skipping the stream.
@@ -29,18 +33,39 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     /** Maximum length of a userId or requestId, in UTF-16 code units. */
     public static final int MAX_ID_LENGTH = 256;
 
-    private final AvroSerde<TokenRequest> requestSerde;
-    private final RejectionCounter rejections;
-    private FixedKeyProcessorContext<String, ValidatedRequest> context;
+    /** Key of the latest accepted event time in the stream-time store; one entry per task. */
+    public static final String STREAM_TIME_KEY = "accepted-stream-time";
 
-    public RequestValidator(AvroSerde<TokenRequest> requestSerde, RejectionCounter rejections) {
+    private final AvroSerde<TokenRequest> requestSerde;
+    private final DeadLetters deadLetters;
+    private final TimeRules timeRules;
+    private FixedKeyProcessorContext<String, ValidatedRequest> context;
+    private PlanBook plans;
+    private KeyValueStore<String, Long> streamTime;
+
+    /**
+     * Settings of the event-time checks.
+     *
+     * @param plansStore name of the store of plan states
+     * @param streamTimeStore name of the store of the latest accepted event time
+     * @param gracePeriod how long after its period ends an event still counts in it
+     * @param maxClockSkew how far ahead of the wall clock an event time may be
+     */
+    public record TimeRules(String plansStore, String streamTimeStore, DefaultPlan defaultPlan, Duration gracePeriod,
+                            Duration maxClockSkew) {
+    }
+
+    public RequestValidator(AvroSerde<TokenRequest> requestSerde, DeadLetters deadLetters, TimeRules timeRules) {
         this.requestSerde = requestSerde;
-        this.rejections = rejections;
+        this.deadLetters = deadLetters;
+        this.timeRules = timeRules;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, ValidatedRequest> context) {
         this.context = context;
+        this.plans = new PlanBook(context.getStateStore(timeRules.plansStore()), timeRules.defaultPlan());
+        this.streamTime = context.getStateStore(timeRules.streamTimeStore());
     }
 
     @Override
@@ -86,7 +111,37 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
             return;
         }
 
-        context.forward(record.withValue(ValidatedRequest.accepted(request)));
+        checkEventTime(record, request);
+    }
+
+    /**
+     * Rejects an event from the future, which would otherwise move the stream time ahead for every user of
+     * the partition, and an event whose period closed more than the grace period before the latest
+     * accepted event time; forwards the rest with their period.
+     */
+    private void checkEventTime(FixedKeyRecord<String, byte[]> record, TokenRequest request) {
+        Instant eventTime = request.getTimestamp();
+        Instant wallClock = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (eventTime.isAfter(wallClock.plus(timeRules.maxClockSkew()))) {
+            reject(record, RejectionReason.FUTURE, "Event time " + eventTime + " is more than "
+                + timeRules.maxClockSkew() + " ahead of the processor clock " + wallClock);
+            return;
+        }
+
+        BillingPeriod period = Plans.periodContaining(plans.stateOf(request.getUserId()), eventTime);
+        Long latestMs = streamTime.get(STREAM_TIME_KEY);
+        Instant latest = latestMs != null ? Instant.ofEpochMilli(latestMs) : Instant.MIN;
+        if (!period.end().plus(timeRules.gracePeriod()).isAfter(latest)) {
+            reject(record, RejectionReason.LATE, "Period " + period.name() + " of event time " + eventTime
+                + " ended at " + period.end() + ", more than " + timeRules.gracePeriod()
+                + " before the latest accepted event time " + latest);
+            return;
+        }
+
+        if (latestMs == null || eventTime.toEpochMilli() > latestMs) {
+            streamTime.put(STREAM_TIME_KEY, eventTime.toEpochMilli());
+        }
+        context.forward(record.withValue(ValidatedRequest.accepted(request, period)));
     }
 
     private static String findMissingField(TokenRequest request) {
@@ -149,25 +204,7 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     }
 
     private void reject(FixedKeyRecord<String, byte[]> record, RejectionReason reason, String error) {
-        RecordMetadata metadata = context.recordMetadata().orElse(null);
-        String topic = metadata != null ? metadata.topic() : "";
-        int partition = metadata != null ? metadata.partition() : -1;
-        long offset = metadata != null ? metadata.offset() : -1;
-
-        Headers headers = record.headers();
-        setHeader(headers, DeadLetterHeaders.REASON, reason.code());
-        setHeader(headers, DeadLetterHeaders.ERROR, error);
-        setHeader(headers, DeadLetterHeaders.SOURCE_TOPIC, topic);
-        setHeader(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(partition));
-        setHeader(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(offset));
-        setHeader(headers, DeadLetterHeaders.REJECTED_AT, Instant.now().toString());
-
-        rejections.record(reason, topic, partition, offset, error);
+        deadLetters.mark(record, context.recordMetadata(), reason, error);
         context.forward(record.withValue(ValidatedRequest.rejected(reason, record.value())));
-    }
-
-    private static void setHeader(Headers headers, String name, String value) {
-        headers.remove(name);
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

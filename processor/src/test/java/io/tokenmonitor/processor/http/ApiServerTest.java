@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenmonitor.processor.plan.DefaultPlan;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TopologyFixture;
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.serde.AvroSerde;
@@ -50,7 +52,8 @@ class ApiServerTest {
     }
 
     private void startServer(UsageStores stores) {
-        UsageQueries queries = new UsageQueries(stores, new AvroSerde<>(fixture.registry, TokenUsage.class), LIMIT);
+        UsageQueries queries = new UsageQueries(stores, new AvroSerde<>(fixture.registry, TokenUsage.class),
+            DefaultPlan.HF_PRO.withMonthlyTokenLimit(LIMIT));
         server = new ApiServer(queries, fixture.rejections, () -> KafkaStreams.State.RUNNING,
             Clock.fixed(NOW, ZoneOffset.UTC));
         int port = server.start("127.0.0.1", 0);
@@ -112,12 +115,12 @@ class ApiServerTest {
 
     @Test
     void malformedPeriodIsBadRequest() throws Exception {
-        for (String period : new String[] {"2026-13", "2026-3", "march", "2026-03-01%27"}) {
+        for (String period : new String[] {"2026-13", "2026-3", "march", "2026-03-01%27", "2026-03-02", "2026-02-30"}) {
             HttpResponse<String> response = get("/api/v1/users/user-1/usage?period=" + period);
             assertEquals(400, response.statusCode(), period);
             JsonNode body = JSON.readTree(response.body());
             assertEquals("period", body.get("parameter").asText(), period);
-            assertTrue(body.get("error").asText().contains("Invalid period"), body.toString());
+            assertTrue(body.get("error").asText().contains("period"), body.toString());
         }
     }
 
@@ -165,6 +168,11 @@ class ApiServerTest {
 
             @Override
             public ReadOnlyKeyValueStore<String, byte[]> recentRequests() {
+                throw new InvalidStateStoreException("rebalancing");
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, PlanState> plans() {
                 throw new InvalidStateStoreException("rebalancing");
             }
         });

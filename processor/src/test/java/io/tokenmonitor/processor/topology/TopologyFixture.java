@@ -4,10 +4,13 @@ import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.InMemorySchemaRegistry;
+import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.schema.UsageReset;
+import io.tokenmonitor.schema.UserPlan;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.topics.Topics;
 import java.nio.file.Path;
@@ -27,21 +30,33 @@ public final class TopologyFixture implements AutoCloseable {
     public final RejectionCounter rejections = new RejectionCounter();
     public final TopologyTestDriver driver;
     public final TestInputTopic<String, byte[]> requests;
+    public final TestInputTopic<String, byte[]> plans;
+    public final TestInputTopic<String, byte[]> resets;
     public final TestOutputTopic<String, TokenUsage> usage;
     public final TestOutputTopic<String, UsagePeriod> periods;
     public final TestOutputTopic<String, UsageAlert> alerts;
     public final TestOutputTopic<String, byte[]> deadLetters;
     public final AvroSerde<TokenRequest> requestSerde = new AvroSerde<>(registry, TokenRequest.class);
 
+    /** Wall-clock time of the driver unless a test sets another: later than every event of the tests. */
+    public static final Instant WALL_CLOCK = Instant.parse("2030-01-01T00:00:00Z");
+
     public TopologyFixture(long monthlyLimit, Path stateDir) {
-        ProcessorConfig config = ProcessorConfig.defaults()
-            .withMonthlyLimit(monthlyLimit)
+        this(ProcessorConfig.defaults().withMonthlyLimit(monthlyLimit), stateDir, WALL_CLOCK);
+    }
+
+    public TopologyFixture(ProcessorConfig baseConfig, Path stateDir, Instant wallClock) {
+        ProcessorConfig config = baseConfig
             .withStateDir(stateDir)
             .withApplicationId("topology-test");
         driver = new TopologyTestDriver(new TokenMonitorTopology(config, registry, rejections).build(),
-            config.streamsProperties());
+            config.streamsProperties(), wallClock);
 
         requests = driver.createInputTopic(Topics.TOKEN_REQUESTS.name(),
+            Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        plans = driver.createInputTopic(Topics.USER_PLANS.name(),
+            Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        resets = driver.createInputTopic(Topics.USAGE_RESETS.name(),
             Serdes.String().serializer(), Serdes.ByteArray().serializer());
         usage = driver.createOutputTopic(Topics.TOKEN_USAGE.name(), Serdes.String().deserializer(),
             Topics.TOKEN_USAGE.valueSerde(registry).deserializer());
@@ -63,6 +78,18 @@ public final class TopologyFixture implements AutoCloseable {
         requests.pipeInput(key, value, recordTime);
     }
 
+    /** Sends a plan keyed by its user id, with its update time as the record timestamp. */
+    public void send(UserPlan plan) {
+        byte[] value = new AvroSerde<>(registry, UserPlan.class).serialize(Topics.USER_PLANS.name(), plan);
+        plans.pipeInput(plan.getUserId(), value, plan.getUpdatedAt());
+    }
+
+    /** Sends a reset keyed by its user id, with its request time as the record timestamp. */
+    public void send(UsageReset reset) {
+        byte[] value = new AvroSerde<>(registry, UsageReset.class).serialize(Topics.USAGE_RESETS.name(), reset);
+        resets.pipeInput(reset.getUserId(), value, reset.getRequestedAt());
+    }
+
     public byte[] encode(TokenRequest request) {
         return requestSerde.serialize(Topics.TOKEN_REQUESTS.name(), request);
     }
@@ -78,6 +105,11 @@ public final class TopologyFixture implements AutoCloseable {
             @Override
             public ReadOnlyKeyValueStore<String, byte[]> recentRequests() {
                 return driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, PlanState> plans() {
+                return driver.getKeyValueStore(TokenMonitorTopology.USER_PLANS_STORE);
             }
         };
     }
