@@ -204,6 +204,7 @@ class PlansAndEventTimeTest {
     @Test
     void layoutChangeWaitsForPeriodInProgress() {
         start();
+        fixture.driver.advanceWallClockTime(Duration.ofDays(60));
         fixture.send(reported("u1", Instant.parse("2026-12-02T00:00:00Z"), 10, 0));
         fixture.send(plan("u1", Instant.parse("2026-12-03T00:00:00Z")).setTimeZone("Asia/Tokyo").setAnchorDay(15)
             .build());
