@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,9 +42,8 @@ final class DemoCommand implements Callable<Integer> {
         description = "Port of the Schema Registry (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--monthly-limit", defaultValue = "1000000",
-        description = "Token limit of every user per calendar month (default: ${DEFAULT-VALUE}).")
-    long monthlyLimit;
+    @Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--replay", paramLabel = "FILE",
         description = "Replays this file (a JSON array of instruction/output/generator records, or JSON Lines "
@@ -74,12 +74,11 @@ final class DemoCommand implements Callable<Integer> {
 
         StackCommand.DevStack stack = shutdown.register(
             StackCommand.DevStack.start(kafkaPort, registryPort, null, partitions));
-        ProcessorConfig config = ProcessorConfig.defaults()
+        ProcessorConfig config = planOptions.applyTo(ProcessorConfig.defaults()
             .withBootstrapServers(stack.bootstrapServers())
             .withSchemaRegistryUrl(stack.schemaRegistryUrl())
             .withHttpPort(httpPort)
-            .withStateDir(stateDir)
-            .withMonthlyLimit(monthlyLimit);
+            .withStateDir(stateDir));
         TokenMonitorProcessor processor = shutdown.register(
             TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(stack.schemaRegistryUrl())));
         processor.awaitRunning(START_TIMEOUT);

@@ -6,6 +6,7 @@ import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,9 +32,8 @@ final class ProcessorCommand implements Callable<Integer> {
         description = "Directory of this instance's state stores (default: <tmp>/token-monitor-state).")
     Path stateDir;
 
-    @Option(names = "--monthly-limit", defaultValue = "1000000",
-        description = "Token limit of every user per calendar month (default: ${DEFAULT-VALUE}).")
-    long monthlyLimit;
+    @Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--application-id", defaultValue = "token-monitor",
         description = "Kafka Streams application id, shared by all instances of a deployment "
@@ -42,12 +42,11 @@ final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProcessorConfig config = ProcessorConfig.defaults()
+        ProcessorConfig config = planOptions.applyTo(ProcessorConfig.defaults()
             .withBootstrapServers(bootstrapServers)
             .withSchemaRegistryUrl(schemaRegistryUrl)
             .withHttpPort(httpPort)
-            .withMonthlyLimit(monthlyLimit)
-            .withApplicationId(applicationId);
+            .withApplicationId(applicationId));
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }

@@ -1,0 +1,50 @@
+package io.tokenmonitor.stack;
+
+import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.plan.DefaultPlan;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of the default plan and the event-time rules, shared by the demo and processor commands.
+ */
+final class PlanOptions {
+
+    @Option(names = "--monthly-limit", defaultValue = "1000000",
+        description = "Token limit per billing period of users without a plan (default: ${DEFAULT-VALUE}).")
+    long monthlyLimit;
+
+    @Option(names = "--default-thresholds", split = ",", defaultValue = "50,80,90,100",
+        description = "Alert thresholds in percent of the limit for users without a plan "
+            + "(default: ${DEFAULT-VALUE}).")
+    List<Integer> thresholdsPercent;
+
+    @Option(names = "--default-time-zone", defaultValue = "UTC",
+        description = "IANA time zone of the billing calendar of users without a plan (default: ${DEFAULT-VALUE}).")
+    String timeZone;
+
+    @Option(names = "--default-anchor-day", defaultValue = "1",
+        description = "Day of the month, 1 to 31, billing periods start on for users without a plan "
+            + "(default: ${DEFAULT-VALUE}).")
+    int anchorDay;
+
+    @Option(names = "--grace-period", defaultValue = "PT24H",
+        description = "How long after its period ends a late event is still counted, ISO-8601 duration "
+            + "(default: ${DEFAULT-VALUE}).")
+    Duration gracePeriod;
+
+    @Option(names = "--max-clock-skew", defaultValue = "PT5M",
+        description = "How far ahead of this machine's clock an event time may be, ISO-8601 duration "
+            + "(default: ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
+    /** Returns the settings with these options applied. */
+    ProcessorConfig applyTo(ProcessorConfig config) {
+        DefaultPlan plan = DefaultPlan.HF_PRO
+            .withMonthlyTokenLimit(monthlyLimit)
+            .withThresholdsPercent(thresholdsPercent)
+            .withCalendar(timeZone, anchorDay);
+        return config.withDefaultPlan(plan).withGracePeriod(gracePeriod).withMaxClockSkew(maxClockSkew);
+    }
+}
