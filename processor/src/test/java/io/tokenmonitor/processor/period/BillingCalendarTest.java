@@ -220,6 +220,7 @@ class BillingCalendarTest {
         "Europe/Paris,     31, 2026-09-30, 745, 2026-10-31",
         "Pacific/Chatham,   1, 2026-04-01, 721, 2026-05-01",
         "Pacific/Chatham,  15, 2026-09-15, 719, 2026-10-15",
+        "America/St_Johns,  1, 2009-11-01, 721, 2009-12-01",
         "UTC,              31, 2026-02-28, 744, 2026-03-31",
         "Asia/Kolkata,     15, 2026-03-15, 744, 2026-04-15",
     })
@@ -331,6 +332,28 @@ class BillingCalendarTest {
             assertThrows(IllegalArgumentException.class, () -> BillingCalendar.UTC_MONTHS.periodNamed(name));
 
         assertTrue(error.getMessage().startsWith("Invalid period 'null'"), error.getMessage());
+    }
+
+    /**
+     * In St. John's, 2009-11-01 00:00 at -02:30 starts the November period. One minute later the clocks went
+     * back to 2009-10-31 23:01 at -03:30, so for the next hour the local date is October again while the
+     * instants are already inside the November period.
+     */
+    @ParameterizedTest(name = "{0} is in 2009-11-01")
+    @CsvSource({
+        "2009-11-01T02:30:00Z",
+        "2009-11-01T02:31:00Z",
+        "2009-11-01T03:29:59.999Z",
+        "2009-11-01T03:30:00Z",
+    })
+    void shouldFindPeriodAfterMidnightFallBack(Instant instant) {
+        BillingCalendar calendar = BillingCalendar.of("America/St_Johns", 1);
+
+        BillingPeriod period = calendar.periodContaining(instant);
+
+        assertEquals("2009-11-01", period.name());
+        assertEquals(Instant.parse("2009-11-01T02:30:00Z"), period.start());
+        assertEquals(Instant.parse("2009-12-01T03:30:00Z"), period.end());
     }
 
     @Test
