@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * <p>Boundaries are computed as local dates and turned into instants with the zone's rules, so a period
  * that contains a daylight-saving change is an hour shorter or longer in absolute time and exactly a
  * month in wall-clock time. When 00:00 does not exist on a day (a transition at midnight, or a day the
- * zone skipped), the period starts at the first valid instant after the gap.
+ * zone skipped), the period starts at the first valid instant after the gap. When 00:00 happens twice
+ * (clocks set back across midnight), the period starts at the first one.
  *
  * @param zone the time zone of the calendar
  * @param anchorDay day of the month periods start on, 1 to 31
@@ -55,7 +56,14 @@ public record BillingCalendar(ZoneId zone, int anchorDay) {
         if (startOf(startDate).isAfter(instant)) {
             startDate = anchorDate(month.minusMonths(1));
         }
-        return periodStartingOn(startDate);
+        BillingPeriod period = periodStartingOn(startDate);
+
+        // Clocks set back across midnight (America/St_Johns on 2009-11-01) show the old month's local date
+        // for a while after the next period has started.
+        if (!period.contains(instant)) {
+            period = periodStartingOn(anchorDate(YearMonth.from(startDate).plusMonths(1)));
+        }
+        return period;
     }
 
     /**
