@@ -62,6 +62,7 @@ class NodeClientInteropTest {
             .setCompletionTokens(48L)
             .setTotalTokens(168L)
             .setTokenSource(TokenSource.ESTIMATED)
+            .setPeriod("2024-04-01")
             .build();
 
         try (SchemaRegistryServer server = new SchemaRegistryServer(0).start()) {
@@ -102,7 +103,8 @@ class NodeClientInteropTest {
             .put("promptTokens", usage.getPromptTokens())
             .put("completionTokens", usage.getCompletionTokens())
             .put("totalTokens", usage.getTotalTokens())
-            .put("tokenSource", usage.getTokenSource().name());
+            .put("tokenSource", usage.getTokenSource().name())
+            .put("period", usage.getPeriod());
     }
 
     private JsonNode runInterop(String registryUrl) throws IOException, InterruptedException {

@@ -20,7 +20,7 @@ class AlertJsonTest {
         assertEquals("{\"alertId\":\"a-1\",\"userId\":\"alice\",\"period\":\"2025-09\","
             + "\"periodStart\":\"2025-09-01T00:00:00Z\",\"periodEnd\":\"2025-10-01T00:00:00Z\","
             + "\"thresholdPercent\":80,\"limit\":1000000,\"totalTokens\":800123,"
-            + "\"timestamp\":\"2025-09-15T10:00:00.250Z\",\"requestId\":\"r-9\"}", line);
+            + "\"timestamp\":\"2025-09-15T10:00:00.250Z\",\"requestId\":\"r-9\",\"cause\":\"request\"}", line);
     }
 
     @Test
