@@ -4,6 +4,7 @@ import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import io.tokenmonitor.registry.SchemaRegistryClient;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.UsageAlert;
+import io.tokenmonitor.topics.Topic;
 import io.tokenmonitor.topics.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -23,6 +24,9 @@ public interface AgentClients {
     /** Creates a producer for the token-requests topic with the topic's key and value serializers. */
     Producer<String, TokenRequest> producer(Properties properties, SchemaRegistryClient registry);
 
+    /** Creates a producer for any topic of the catalogue with that topic's key and value serializers. */
+    <V> Producer<String, V> producer(Topic<V> topic, Properties properties, SchemaRegistryClient registry);
+
     /** Creates a consumer for the usage-alerts topic with the topic's key and value deserializers. */
     Consumer<String, UsageAlert> consumer(Properties properties, SchemaRegistryClient registry);
 
@@ -39,6 +43,13 @@ public interface AgentClients {
                 return new KafkaProducer<>(properties,
                     Topics.TOKEN_REQUESTS.keySerde().serializer(),
                     Topics.TOKEN_REQUESTS.valueSerde(registry).serializer());
+            }
+
+            @Override
+            public <V> Producer<String, V> producer(Topic<V> topic, Properties properties,
+                                                    SchemaRegistryClient registry) {
+                return new KafkaProducer<>(properties, topic.keySerde().serializer(),
+                    topic.valueSerde(registry).serializer());
             }
 
             @Override

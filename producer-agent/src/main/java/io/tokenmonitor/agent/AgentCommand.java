@@ -1,8 +1,10 @@
 package io.tokenmonitor.agent;
 
 import io.tokenmonitor.agent.alerts.AlertsCommand;
+import io.tokenmonitor.agent.plan.PlanCommand;
 import io.tokenmonitor.agent.replay.ReplayCommand;
 import io.tokenmonitor.agent.simulate.SimulateCommand;
+import io.tokenmonitor.agent.usage.UsageCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -10,18 +12,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code agent} command: sends simulated or replayed requests to the token-requests topic and prints
- * usage alerts.
+ * The {@code agent} command: sends simulated or replayed requests to the token-requests topic, prints
+ * usage alerts, sets and shows user plans, and requests usage resets.
  *
  * <p>Exit codes: {@value #EXIT_OK} on success, {@value #EXIT_FAILURE} when a send failed, the input
- * could not be read or a client failed, {@value #EXIT_USAGE} for invalid arguments, and
- * {@value #EXIT_INCOMPLETE} when {@code alerts} timed out before {@code --max-alerts} alerts arrived.
+ * could not be read, a client failed or an HTTP request failed, {@value #EXIT_USAGE} for invalid
+ * arguments, and {@value #EXIT_INCOMPLETE} when {@code alerts} timed out before {@code --max-alerts} alerts arrived.
  */
 @Command(name = "agent",
     mixinStandardHelpOptions = true,
     versionProvider = AgentCommand.VersionProvider.class,
-    description = "Sends LLM request events to Kafka and prints usage alerts.",
-    subcommands = {SimulateCommand.class, ReplayCommand.class, AlertsCommand.class})
+    description = "Sends LLM request events to Kafka, prints usage alerts, and manages user plans and usage resets.",
+    subcommands = {SimulateCommand.class, ReplayCommand.class, AlertsCommand.class, PlanCommand.class,
+        UsageCommand.class})
 public final class AgentCommand implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -78,7 +81,8 @@ public final class AgentCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: simulate, replay or alerts");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Missing subcommand: simulate, replay, alerts, plan or usage");
     }
 
     /** Reports the version from the jar manifest, or "development build" when run from classes. */
