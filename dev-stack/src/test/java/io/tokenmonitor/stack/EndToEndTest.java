@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +37,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -224,6 +228,77 @@ class EndToEndTest {
         assertEquals(1, stats.get("undecodable").asLong());
         assertEquals(1, stats.get("unknown-schema").asLong());
         assertEquals(1, stats.get("negative-count").asLong());
+    }
+
+    @Test
+    @Order(3)
+    void userPlanAndResetApplyToOneUser() throws Exception {
+        String connection = "--bootstrap-servers=" + broker.bootstrapServers();
+        String registryUrl = "--schema-registry-url=" + registryServer.url();
+        assertEquals(0, AgentCommand.run("plan", "set", "--user", "u1", "--limit", "5000", "--thresholds", "75,100",
+            "--time-zone", "Asia/Tokyo", "--anchor-day", "31", connection, registryUrl));
+        JsonNode plan = awaitJson("/api/v1/users/u1/plan", body -> !body.get("isDefault").asBoolean());
+        assertEquals(5000, plan.get("monthlyTokenLimit").asLong());
+        assertEquals("Asia/Tokyo", plan.get("timeZone").asText());
+
+        sendReported("u1", "u1-a", 3000);
+        sendReported("u1", "u1-b", 800);
+        sendReported("u2", "u2-a", 800);
+        JsonNode usage = awaitUsage("u1", 2);
+        assertEquals(3800, usage.get("totalTokens").asLong());
+        assertEquals(5000, usage.get("limit").asLong());
+        ZonedDateTime start = Instant.parse(usage.get("periodStart").asText()).atZone(ZoneId.of("Asia/Tokyo"));
+        assertEquals(LocalTime.MIDNIGHT, start.toLocalTime(), "a Tokyo period starts at 00:00 Tokyo time");
+        assertTrue(start.getDayOfMonth() == 31 || start.getDayOfMonth() == start.toLocalDate().lengthOfMonth(),
+            "anchor 31 starts on the 31st or the month's last day: " + start);
+        assertEquals(start.toLocalDate().toString(), usage.get("period").asText());
+        assertEquals(MONTHLY_LIMIT, awaitUsage("u2", 1).get("limit").asLong(), "other users keep the default plan");
+
+        assertEquals(0, AgentCommand.run("usage", "reset", "--user", "u1", connection, registryUrl));
+        JsonNode afterReset = awaitJson("/api/v1/users/u1/usage", body -> body.get("requests").asLong() == 0);
+        assertEquals(0, afterReset.get("totalTokens").asLong());
+        sendReported("u1", "u1-c", 4000);
+        awaitUsage("u1", 1);
+
+        List<UsageAlert> userAlerts;
+        try (TopicReader<UsageAlert> reader = new TopicReader<>(broker.bootstrapServers(), Topics.USAGE_ALERTS.name(),
+            new AvroSerde<>(registry, UsageAlert.class).deserializer())) {
+            userAlerts = reader.readUntil(read -> read.stream()
+                    .filter(record -> record.key().equals("u1")).count() >= 2, WAIT).stream()
+                .map(ConsumerRecord::value)
+                .filter(alert -> alert.getUserId().equals("u1"))
+                .toList();
+        }
+        assertEquals(List.of(75, 75), userAlerts.stream().map(UsageAlert::getThresholdPercent).toList());
+        assertEquals(usage.get("period").asText(), userAlerts.get(0).getPeriod());
+        assertEquals(5000, userAlerts.get(0).getLimit());
+        assertEquals(4000, userAlerts.get(1).getTotalTokens());
+        assertTrue(!userAlerts.get(0).getAlertId().equals(userAlerts.get(1).getAlertId()),
+            "an alert after a reset is a new alert");
+    }
+
+    private void sendReported(String userId, String requestId, long tokens) throws Exception {
+        AvroSerde<TokenRequest> requestSerde = new AvroSerde<>(registry, TokenRequest.class);
+        byte[] value = requestSerde.serialize(Topics.TOKEN_REQUESTS.name(), TokenRequest.newBuilder()
+            .setRequestId(requestId).setUserId(userId).setTimestamp(Instant.now()).setModel("gpt-4o")
+            .setReportedPromptTokens(tokens).setReportedCompletionTokens(0L).build());
+        try (KafkaProducer<String, byte[]> producer = rawProducer()) {
+            send(producer, userId, value);
+        }
+    }
+
+    private JsonNode awaitJson(String path, Predicate<JsonNode> done) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            JsonNode body = getJson(path);
+            if (done.test(body)) {
+                return body;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(path + " did not reach the expected state: " + body);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private JsonNode awaitUsage(String userId, long requests) throws Exception {

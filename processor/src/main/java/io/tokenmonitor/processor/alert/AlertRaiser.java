@@ -22,7 +22,7 @@ public final class AlertRaiser {
         List<UsageAlert> alerts = new ArrayList<>(update.crossedThresholds().size());
         for (int threshold : update.crossedThresholds()) {
             alerts.add(UsageAlert.newBuilder()
-                .setAlertId(alertId(period.getUserId(), period.getPeriod(), threshold))
+                .setAlertId(alertId(period.getUserId(), period.getPeriod(), threshold, period.getResets()))
                 .setUserId(period.getUserId())
                 .setPeriod(period.getPeriod())
                 .setPeriodStart(period.getPeriodStart())
@@ -40,10 +40,14 @@ public final class AlertRaiser {
 
     /**
      * Returns the alert id of a user, period and threshold: a name-based (version 3) UUID, so the same
-     * crossing always gets the same id and subscribers can use it as an idempotency key.
+     * crossing always gets the same id and subscribers can use it as an idempotency key. After a reset the
+     * thresholds fire again as new alerts, so the number of resets of the period is part of the name.
      */
-    public static String alertId(String userId, String periodName, int thresholdPercent) {
+    public static String alertId(String userId, String periodName, int thresholdPercent, int resets) {
         String name = userId + '\u0000' + periodName + '\u0000' + thresholdPercent;
+        if (resets > 0) {
+            name = name + '\u0000' + resets;
+        }
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.processor.aggregation.StoreKeys;
+import io.tokenmonitor.processor.alert.AlertRaiser;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.validation.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
@@ -199,6 +200,7 @@ class PlansAndEventTimeTest {
         UsageAlert again = fixture.alerts.readValue();
         assertEquals(50, again.getThresholdPercent());
         assertEquals(550, again.getTotalTokens());
+        assertEquals(AlertRaiser.alertId("u1", "2026-12-01", 50, 1), again.getAlertId());
     }
 
     @Test

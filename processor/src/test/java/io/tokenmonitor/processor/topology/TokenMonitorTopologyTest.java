@@ -205,9 +205,9 @@ class TokenMonitorTopologyTest {
         fixture.send(reported("user-7", MARCH, 500, 0));
 
         UsageAlert alert = fixture.alerts.readValue();
-        assertEquals(AlertRaiser.alertId("user-7", "2026-03-01", 50), alert.getAlertId());
-        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-03-01", 80)));
-        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-04-01", 50)));
+        assertEquals(AlertRaiser.alertId("user-7", "2026-03-01", 50, 0), alert.getAlertId());
+        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-03-01", 80, 0)));
+        assertFalse(alert.getAlertId().equals(AlertRaiser.alertId("user-7", "2026-04-01", 50, 0)));
     }
 
     @Test
