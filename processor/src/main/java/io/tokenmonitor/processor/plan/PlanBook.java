@@ -21,9 +21,4 @@ public final class PlanBook {
         PlanState state = plans.get(userId);
         return state != null ? state : defaultPlan.toState(userId);
     }
-
-    /** Returns whether the user has a plan of their own. */
-    public boolean hasOwnPlan(String userId) {
-        return plans.get(userId) != null;
-    }
 }

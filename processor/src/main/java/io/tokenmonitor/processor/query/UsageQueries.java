@@ -24,7 +24,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Usage queries over the local state stores.
@@ -77,14 +76,14 @@ public final class UsageQueries {
 
     /** Returns a user's plan, the default one when the user has none, with the period containing {@code now}. */
     public PlanView plan(String userId, Instant now) {
-        ReadOnlyKeyValueStore<String, PlanState> plans = stores.plans();
-        PlanBook book = new PlanBook(plans, defaultPlan);
-        PlanState state = book.stateOf(userId);
+        // One read, so the answer cannot mix the default plan with a plan that arrives meanwhile.
+        PlanState ownState = stores.plans().get(userId);
+        PlanState state = ownState != null ? ownState : defaultPlan.toState(userId);
         UserPlan plan = state.getPlan();
         BillingPeriod current = Plans.periodContaining(state, now);
         return new PlanView(userId, plan.getPlanName(), plan.getMonthlyTokenLimit(), plan.getThresholdsPercent(),
-            plan.getHardStopPercent(), plan.getTimeZone(), plan.getAnchorDay(), !book.hasOwnPlan(userId),
-            book.hasOwnPlan(userId) ? plan.getUpdatedAt().toString() : null,
+            plan.getHardStopPercent(), plan.getTimeZone(), plan.getAnchorDay(), ownState == null,
+            ownState != null ? plan.getUpdatedAt().toString() : null,
             new PlanView.PeriodRef(current.name(), current.start().toString(), current.end().toString()),
             state.getLayoutEffectiveFrom() != null ? state.getLayoutEffectiveFrom().toString() : null);
     }
