@@ -61,7 +61,7 @@ public final class PeriodTotals {
         model.setTotalTokens(model.getTotalTokens() + usage.getTotalTokens());
     }
 
-    /** Zeroes the totals and forgets which thresholds have alerted, keeping the period and its limit. */
+    /** Zeroes the totals and clears the thresholds that have alerted, keeping the period and its limit. */
     public static void reset(UsagePeriod totals) {
         totals.setRequests(0);
         totals.setPromptTokens(0);

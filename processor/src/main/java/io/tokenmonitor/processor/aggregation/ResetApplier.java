@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each record of the usage-resets topic: zeroes the user's totals of the period containing
- * {@code requestedAt} and forgets which thresholds have alerted there, so they fire again. The reset is
+ * {@code requestedAt} and clears the record of thresholds that have alerted there, so they fire again. The reset is
  * processed in order with the user's requests, since both topics are keyed and partitioned by user.
  */
 public final class ResetApplier implements FixedKeyProcessor<String, byte[], CommandOutcome> {
