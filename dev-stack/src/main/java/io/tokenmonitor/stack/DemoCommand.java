@@ -68,17 +68,19 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("Replay file not found or not readable: " + replayFile.toAbsolutePath());
             return 2;
         }
+        // Invalid options fail here, before the broker starts.
+        ProcessorConfig options = planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort));
+
         ShutdownLatch shutdown = new ShutdownLatch();
         Path stateDir = Files.createTempDirectory("token-monitor-demo-state");
         shutdown.register(() -> deleteRecursively(stateDir));
 
         StackCommand.DevStack stack = shutdown.register(
             StackCommand.DevStack.start(kafkaPort, registryPort, null, partitions));
-        ProcessorConfig config = planOptions.applyTo(ProcessorConfig.defaults()
+        ProcessorConfig config = options
             .withBootstrapServers(stack.bootstrapServers())
             .withSchemaRegistryUrl(stack.schemaRegistryUrl())
-            .withHttpPort(httpPort)
-            .withStateDir(stateDir));
+            .withStateDir(stateDir);
         TokenMonitorProcessor processor = shutdown.register(
             TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(stack.schemaRegistryUrl())));
         processor.awaitRunning(START_TIMEOUT);
@@ -121,6 +123,9 @@ final class DemoCommand implements Callable<Integer> {
 
         Thread agent = new Thread(() -> {
             int exitCode = AgentCommand.run(args.toArray(String[]::new));
+            if (shutdown.isStopping()) {
+                return;
+            }
             if (exitCode == 0) {
                 LOG.info("Agent finished; the demo keeps serving until Ctrl-C");
             } else {

@@ -32,6 +32,11 @@ final class ShutdownLatch {
         stopped.await();
     }
 
+    /** Returns whether shutdown has begun. */
+    boolean isStopping() {
+        return stopped.getCount() == 0;
+    }
+
     /** Closes every resource, newest first; safe to call more than once. */
     synchronized void closeAll() {
         stopped.countDown();

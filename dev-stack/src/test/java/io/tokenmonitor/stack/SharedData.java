@@ -26,8 +26,11 @@ final class SharedData {
             }
             directory = directory.getParent();
         }
-        assumeTrue(false, "Shared data file " + RELATIVE.resolve(name) + " not found above "
-            + Path.of("").toAbsolutePath() + "; skipping");
+        String reason = "Shared data file " + RELATIVE.resolve(name) + " not found above "
+            + Path.of("").toAbsolutePath() + "; skipping";
+        // Surefire shows an assumption's message only in its reports, so print it where a person looks.
+        System.err.println(reason);
+        assumeTrue(false, reason);
         return null;
     }
 }

@@ -2,6 +2,7 @@ package io.tokenmonitor.agent.replay;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,10 @@ public enum InputFormat {
 
     /** Detects the format of a UTF-8 file from its first character that is not whitespace. */
     public static InputFormat detect(Path file) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // Lenient decoding: a binary file is then read as JSON Lines and each bad line is reported, instead of
+        // failing here with a MalformedInputException that names neither file nor line.
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
             int c;
             while ((c = reader.read()) != -1) {
                 if (c == BYTE_ORDER_MARK || Character.isWhitespace(c)) {
