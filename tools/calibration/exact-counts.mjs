@@ -4,13 +4,17 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findDataDirectory, readRequestFiles } from './data.mjs'
-import { EXACT_COUNTERS, tokenizerVersions } from './tokenizers.mjs'
+import { EXACT_COUNTERS, FAMILY_OF_FILE, tokenizerVersions } from './tokenizers.mjs'
+
+// Raise when the cached layout changes, so that older caches are counted again.
+const CACHE_FORMAT = 2
 
 const TARGET_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), 'target')
 export const EXACT_COUNTS_PATH = join(TARGET_DIRECTORY, 'exact-counts.json')
 
 /**
- * Returns {dataDirectory, tokenizers, files: [{file, prompt: {FAMILY: [counts]}, completion: {...}}]}.
+ * Returns {key, dataDirectory, files: [{file, family, prompt: {FAMILY: [counts]}, completion: {...}}]}, where
+ * family is the family whose tokenizer the file's model uses, or null when none is available offline.
  * Reads the cache when it was made from the same tokenizer versions and data file sizes, else counts
  * again (a few minutes) and rewrites it.
  */
@@ -30,6 +34,7 @@ export function loadExactCounts(requestFiles, dataDirectory) {
 
 function cacheKey(requestFiles, dataDirectory) {
     return {
+        format: CACHE_FORMAT,
         tokenizers: tokenizerVersions(),
         files: requestFiles.map(({ file }) => ({ file, bytes: statSync(join(dataDirectory, file)).size })),
     }
@@ -39,7 +44,7 @@ function countAll(requestFiles) {
     const memo = new Map()
     return requestFiles.map(({ file, records }) => {
         const started = Date.now()
-        const counts = { file, prompt: {}, completion: {} }
+        const counts = { file, family: FAMILY_OF_FILE[file] ?? null, prompt: {}, completion: {} }
         for (const [family, counter] of Object.entries(EXACT_COUNTERS)) {
             counts.prompt[family] = records.map((record) => countOnce(memo, family, counter, record.instruction))
             counts.completion[family] = records.map((record) => countOnce(memo, family, counter, record.output))
