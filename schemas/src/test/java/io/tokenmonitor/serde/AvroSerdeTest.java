@@ -80,6 +80,8 @@ class AvroSerdeTest {
         expected.put("totalTokens", 42L);
         expected.put("tokenSource", new GenericData.EnumSymbol(schema.getField("tokenSource").schema(), "REPORTED"));
         expected.put("period", "");
+        expected.put("estimator", "");
+        expected.put("costMicros", null);
 
         byte[] bytes = usageSerde.serialize(USAGE_TOPIC, usage());
         byte[] body = Arrays.copyOfRange(bytes, AvroSerde.HEADER_SIZE, bytes.length);
@@ -130,7 +132,7 @@ class AvroSerdeTest {
     @Test
     void shouldRoundTripUsagePeriodWithMapAndArray() {
         AvroSerde<UsagePeriod> serde = new AvroSerde<>(registry, UsagePeriod.class);
-        UsagePeriod period = period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L)),
+        UsagePeriod period = period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L)),
             List.of(50, 80));
 
         UsagePeriod decoded = serde.deserialize("usage-periods", serde.serialize("usage-periods", period));
@@ -306,7 +308,7 @@ class AvroSerdeTest {
         AvroSerde<UsagePeriod> periodSerde = new AvroSerde<>(registry, UsagePeriod.class);
         byte[] validUsage = usageSerde.serialize(USAGE_TOPIC, usage());
         byte[] validPeriod = periodSerde.serialize("usage-periods",
-            period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L)), List.of(50, 80)));
+            period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L)), List.of(50, 80)));
         Random random = new Random(20240602L);
         int rejected = 0;
         int attempts = 20000;
@@ -394,6 +396,8 @@ class AvroSerdeTest {
         value.put("totalTokens", 3L);
         value.put("tokenSource", new GenericData.EnumSymbol(newer.getField("tokenSource").schema(), "REPORTED"));
         value.put("period", "2026-12-01");
+        value.put("estimator", "o200k_base");
+        value.put("costMicros", 1234L);
 
         TokenUsage decoded = usageSerde.deserialize(USAGE_TOPIC, withHeader(newerId, genericBinary(newer, value)));
 

@@ -63,6 +63,8 @@ class NodeClientInteropTest {
             .setTotalTokens(168L)
             .setTokenSource(TokenSource.ESTIMATED)
             .setPeriod("2024-04-01")
+            .setEstimator("calibrated-mistral")
+            .setCostMicros(null)
             .build();
 
         try (SchemaRegistryServer server = new SchemaRegistryServer(0).start()) {
@@ -104,7 +106,9 @@ class NodeClientInteropTest {
             .put("completionTokens", usage.getCompletionTokens())
             .put("totalTokens", usage.getTotalTokens())
             .put("tokenSource", usage.getTokenSource().name())
-            .put("period", usage.getPeriod());
+            .put("period", usage.getPeriod())
+            .put("estimator", usage.getEstimator())
+            .putNull("costMicros");
     }
 
     private JsonNode runInterop(String registryUrl) throws IOException, InterruptedException {

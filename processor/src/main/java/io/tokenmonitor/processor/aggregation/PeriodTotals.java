@@ -35,6 +35,8 @@ public final class PeriodTotals {
             .setLastEventTime(period.start())
             .setLastRequestId("")
             .setResets(0)
+            .setCostMicros(0)
+            .setUnpricedRequests(0)
             .build();
     }
 
@@ -52,13 +54,21 @@ public final class PeriodTotals {
         Map<String, ModelUsage> byModel = totals.getByModel();
         ModelUsage model = byModel.get(usage.getModel());
         if (model == null) {
-            model = new ModelUsage(0L, 0L, 0L, 0L);
+            model = new ModelUsage(0L, 0L, 0L, 0L, 0L);
             byModel.put(usage.getModel(), model);
         }
         model.setRequests(model.getRequests() + 1);
         model.setPromptTokens(model.getPromptTokens() + usage.getPromptTokens());
         model.setCompletionTokens(model.getCompletionTokens() + usage.getCompletionTokens());
         model.setTotalTokens(model.getTotalTokens() + usage.getTotalTokens());
+
+        Long cost = usage.getCostMicros();
+        if (cost == null) {
+            totals.setUnpricedRequests(totals.getUnpricedRequests() + 1);
+        } else {
+            totals.setCostMicros(Math.addExact(totals.getCostMicros(), cost));
+            model.setCostMicros(Math.addExact(model.getCostMicros(), cost));
+        }
     }
 
     /** Zeroes the totals and clears the thresholds that have alerted, keeping the period and its limit. */
@@ -71,6 +81,8 @@ public final class PeriodTotals {
         totals.setAlertedThresholds(new ArrayList<>());
         totals.setLastRequestId("");
         totals.setResets(totals.getResets() + 1);
+        totals.setCostMicros(0);
+        totals.setUnpricedRequests(0);
     }
 
     /**

@@ -1,8 +1,13 @@
 package io.tokenmonitor.processor.config;
 
+import io.tokenmonitor.processor.estimation.Calibration;
+import io.tokenmonitor.processor.estimation.ExactTokenizers;
+import io.tokenmonitor.processor.estimation.ModelCatalog;
+import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,6 +28,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param maxClockSkew how far ahead of the processor's wall clock an event time may be
  * @param commitInterval Kafka Streams commit interval; with exactly-once it bounds end-to-end latency
  * @param streamThreads stream threads of this instance
+ * @param modelCatalogFile a user catalogue that extends or overrides the shipped one, or null
+ * @param tokenizerDirectory directory of tokenizer files for exact counts beyond OpenAI's, or null
  */
 public record ProcessorConfig(
     String applicationId,
@@ -35,7 +42,9 @@ public record ProcessorConfig(
     Duration gracePeriod,
     Duration maxClockSkew,
     Duration commitInterval,
-    int streamThreads) {
+    int streamThreads,
+    Path modelCatalogFile,
+    Path tokenizerDirectory) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -68,37 +77,39 @@ public record ProcessorConfig(
             DEFAULT_GRACE_PERIOD,
             DEFAULT_MAX_CLOCK_SKEW,
             Duration.ofMillis(100),
-            1);
+            1,
+            null,
+            null);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
         return new ProcessorConfig(applicationId, value, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withSchemaRegistryUrl(String value) {
         return new ProcessorConfig(applicationId, bootstrapServers, value, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withStateDir(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, value, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withHttpPort(int value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, value,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withApplicationId(String value) {
         return new ProcessorConfig(value, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withDefaultPlan(DefaultPlan value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            value, gracePeriod, maxClockSkew, commitInterval, streamThreads);
+            value, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     /** Returns these settings with the default plan's monthly limit replaced. */
@@ -108,12 +119,32 @@ public record ProcessorConfig(
 
     public ProcessorConfig withGracePeriod(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, value, maxClockSkew, commitInterval, streamThreads);
+            defaultPlan, value, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withMaxClockSkew(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, value, commitInterval, streamThreads);
+            defaultPlan, gracePeriod, value, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+    }
+
+    public ProcessorConfig withModelCatalogFile(Path value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, value, tokenizerDirectory);
+    }
+
+    public ProcessorConfig withTokenizerDirectory(Path value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, value);
+    }
+
+    /** Returns the token estimator these settings describe: the catalogue, tokenizers and calibration. */
+    public UsageEstimator usageEstimator() {
+        ModelCatalog catalog = modelCatalogFile != null
+            ? ModelCatalog.loadWithUserFile(modelCatalogFile)
+            : ModelCatalog.loadShipped();
+        ExactTokenizers tokenizers = new ExactTokenizers(Optional.ofNullable(tokenizerDirectory),
+            catalog.customTokenizers());
+        return new UsageEstimator(catalog, tokenizers, Calibration.bundled());
     }
 
     /** Returns the Kafka Streams properties of this instance. */

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Applies each record of the user-plans topic to the plans store. A plan applies to the events that
  * follow it. If its limit or thresholds put the total of the period in progress past thresholds that have
- * not alerted, those alerts fire at once, each once. A tombstone returns the user to the default plan.
+ * not alerted, those alerts fire at once, each once. A tombstone returns the user to the default plan and
+ * removes the user's entry, unless a change of calendar is still pending.
  *
  * <p>A change of time zone or anchor day leaves the period in progress as it is when it has usage: the
  * new calendar starts at that period's end. Without usage in that period, the new calendar applies at once.
@@ -93,7 +94,11 @@ public final class PlanUpdater implements FixedKeyProcessor<String, byte[], Comm
             previous = defaultPlan.toState(userId);
         }
         PlanState next = nextState(previous, plan);
-        plans.put(userId, next);
+        if (record.value() == null && next.getLayoutEffectiveFrom() == null) {
+            plans.delete(userId);
+        } else {
+            plans.put(userId, next);
+        }
 
         context.forward(record.withValue(CommandOutcome.applied(applyToPeriodInProgress(next, plan))));
     }
@@ -106,11 +111,11 @@ public final class PlanUpdater implements FixedKeyProcessor<String, byte[], Comm
         Instant changedAt = plan.getUpdatedAt();
         BillingPeriod inProgress = Plans.periodContaining(previous, changedAt);
         boolean hasUsage = periods.get(StoreKeys.periodKey(inProgress.name(), plan.getUserId())) != null;
-        if (!hasUsage) {
-            // NOTE: a late event for an earlier period is then placed with the new calendar too.
+        BillingCalendar inForce = calendarInForce(previous, changedAt);
+        if (!hasUsage || Plans.calendarOf(plan).equals(inForce)) {
+            // NOTE: without usage in progress, a late event for an earlier period is placed with the new calendar.
             return next.setPreviousTimeZone(null).setPreviousAnchorDay(null).setLayoutEffectiveFrom(null).build();
         }
-        BillingCalendar inForce = calendarInForce(previous, changedAt);
         return next.setPreviousTimeZone(inForce.zone().getId())
             .setPreviousAnchorDay(inForce.anchorDay())
             .setLayoutEffectiveFrom(inProgress.end())

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Rules of user plans: which plan applies, which period an instant belongs to, and what a valid plan is.
@@ -47,6 +48,48 @@ public final class Plans {
         return period;
     }
 
+    /**
+     * Returns the period with a name under a plan state: a start date {@code YYYY-MM-DD}, or a month
+     * {@code YYYY-MM} for the period that starts in it. Around a change of calendar, periods of the previous
+     * calendar that start before {@code layoutEffectiveFrom}, the first period of the new calendar, and the
+     * new calendar's periods after it all resolve.
+     *
+     * @throws IllegalArgumentException if the name is malformed or no period of the user starts then
+     */
+    public static BillingPeriod periodNamed(PlanState state, String name) {
+        BillingCalendar current = calendarOf(state.getPlan());
+        Instant effectiveFrom = state.getLayoutEffectiveFrom();
+        if (effectiveFrom == null) {
+            return current.periodNamed(name);
+        }
+        BillingPeriod first = periodContaining(state, effectiveFrom);
+        boolean isMonth = name != null && name.length() == "YYYY-MM".length();
+        if (name != null && (name.equals(first.name()) || isMonth && first.name().startsWith(name + "-"))) {
+            return first;
+        }
+        Optional<BillingPeriod> before = tryNamed(previousCalendarOf(state), name)
+            .filter(period -> period.start().isBefore(effectiveFrom));
+        if (before.isPresent()) {
+            return before.get();
+        }
+        Optional<BillingPeriod> after = tryNamed(current, name)
+            .filter(period -> period.start().isAfter(effectiveFrom));
+        if (after.isPresent()) {
+            return after.get();
+        }
+        tryNamed(previousCalendarOf(state), name).orElseGet(() -> current.periodNamed(name));
+        throw new IllegalArgumentException("No billing period of this user is named '" + name + "': the calendar "
+            + "changed at " + effectiveFrom);
+    }
+
+    private static Optional<BillingPeriod> tryNamed(BillingCalendar calendar, String name) {
+        try {
+            return Optional.of(calendar.periodNamed(name));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Returns the calendar in force before {@code layoutEffectiveFrom}; only valid when that is set. */
     static BillingCalendar previousCalendarOf(PlanState state) {
         return BillingCalendar.of(state.getPreviousTimeZone(), state.getPreviousAnchorDay());
@@ -81,10 +124,8 @@ public final class Plans {
         if (plan.getAnchorDay() < 1 || plan.getAnchorDay() > 31) {
             return "anchorDay must be 1 to 31, got " + plan.getAnchorDay();
         }
-        try {
-            ZoneId.of(plan.getTimeZone());
-        } catch (RuntimeException e) {
-            return "timeZone '" + plan.getTimeZone() + "' is not a known IANA time zone";
+        if (!ZoneId.getAvailableZoneIds().contains(plan.getTimeZone())) {
+            return "timeZone '" + plan.getTimeZone() + "' is not an IANA time zone id such as Europe/Paris";
         }
         return null;
     }

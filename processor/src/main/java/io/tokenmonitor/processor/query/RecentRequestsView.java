@@ -7,7 +7,12 @@ import java.util.List;
  */
 public record RecentRequestsView(String userId, List<RequestView> requests) {
 
-    /** One request's token counts; the timestamp is its event time as an ISO-8601 string in UTC. */
+    /**
+     * One request's token counts; the timestamp is its event time as an ISO-8601 string in UTC.
+     *
+     * @param estimator what produced the counts, see the token-usage topic
+     * @param costDollars estimated cost in US dollars, six decimals, or null when the price is unknown
+     */
     public record RequestView(
         String requestId,
         String timestamp,
@@ -16,6 +21,8 @@ public record RecentRequestsView(String userId, List<RequestView> requests) {
         long promptTokens,
         long completionTokens,
         long totalTokens,
-        String tokenSource) {
+        String tokenSource,
+        String estimator,
+        String costDollars) {
     }
 }

@@ -1,6 +1,7 @@
 package io.tokenmonitor.processor.query;
 
 import io.tokenmonitor.processor.aggregation.StoreKeys;
+import io.tokenmonitor.processor.estimation.Cost;
 import io.tokenmonitor.processor.period.BillingPeriod;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import io.tokenmonitor.processor.plan.PlanBook;
@@ -66,7 +67,7 @@ public final class UsageQueries {
                 : null;
             period = totals != null
                 ? new BillingPeriod(LocalDate.parse(totals.getPeriod()), totals.getPeriodStart(), totals.getPeriodEnd())
-                : Plans.calendarOf(state.getPlan()).periodNamed(periodName);
+                : Plans.periodNamed(state, periodName);
             if (totals == null) {
                 totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
             }
@@ -96,7 +97,7 @@ public final class UsageQueries {
             for (Map.Entry<String, ModelUsage> entry : totals.getByModel().entrySet()) {
                 ModelUsage model = entry.getValue();
                 byModel.put(entry.getKey(), new UsageView.ModelTotals(model.getRequests(), model.getPromptTokens(),
-                    model.getCompletionTokens(), model.getTotalTokens()));
+                    model.getCompletionTokens(), model.getTotalTokens(), Cost.formatDollars(model.getCostMicros())));
             }
         }
 
@@ -112,6 +113,8 @@ public final class UsageQueries {
             limit,
             percentOf(total, limit),
             Math.max(0, limit - total),
+            Cost.formatDollars(totals != null ? totals.getCostMicros() : 0),
+            totals != null ? totals.getUnpricedRequests() : 0,
             byModel);
     }
 
@@ -131,7 +134,9 @@ public final class UsageQueries {
                     usage.getPromptTokens(),
                     usage.getCompletionTokens(),
                     usage.getTotalTokens(),
-                    usage.getTokenSource().name()));
+                    usage.getTokenSource().name(),
+                    usage.getEstimator(),
+                    usage.getCostMicros() != null ? Cost.formatDollars(usage.getCostMicros()) : null));
             }
         }
         return new RecentRequestsView(userId, requests);

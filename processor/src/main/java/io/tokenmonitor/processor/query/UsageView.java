@@ -7,6 +7,8 @@ import java.util.Map;
  *
  * @param percentUsed totalTokens as a percentage of limit, rounded to two decimals; may exceed 100
  * @param remainingTokens tokens left before the limit, never negative
+ * @param costDollars estimated cost of the priced requests in US dollars, six decimals
+ * @param unpricedRequests requests without a known price, which costDollars leaves out
  * @param byModel usage per model id
  */
 public record UsageView(
@@ -21,9 +23,12 @@ public record UsageView(
     long limit,
     double percentUsed,
     long remainingTokens,
+    String costDollars,
+    long unpricedRequests,
     Map<String, ModelTotals> byModel) {
 
     /** Usage of one model within the period. */
-    public record ModelTotals(long requests, long promptTokens, long completionTokens, long totalTokens) {
+    public record ModelTotals(long requests, long promptTokens, long completionTokens, long totalTokens,
+                              String costDollars) {
     }
 }

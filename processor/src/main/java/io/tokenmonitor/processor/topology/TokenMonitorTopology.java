@@ -146,7 +146,7 @@ public final class TokenMonitorTopology {
     }
 
     private KStream<String, TokenUsage> addEstimation(KStream<String, ValidatedRequest> accepted) {
-        UsageEstimator estimator = new UsageEstimator();
+        UsageEstimator estimator = config.usageEstimator();
         KStream<String, TokenUsage> usage = accepted
             .mapValues(result -> estimator.estimate(result.request(), result.period().name()),
                 Named.as("estimate-tokens"))

@@ -11,6 +11,7 @@ import io.tokenmonitor.serde.WireFormatException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -176,25 +177,22 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     }
 
     private static String findNegativeCount(TokenRequest request) {
-        Long prompt = request.getReportedPromptTokens();
-        Long completion = request.getReportedCompletionTokens();
-        if (prompt != null && prompt < 0) {
-            return "reportedPromptTokens is negative: " + prompt;
-        }
-        if (completion != null && completion < 0) {
-            return "reportedCompletionTokens is negative: " + completion;
-        }
-        return null;
+        return findCount(request, count -> count < 0, "is negative");
     }
 
     private static String findOversizedCount(TokenRequest request) {
-        Long prompt = request.getReportedPromptTokens();
-        Long completion = request.getReportedCompletionTokens();
-        if (prompt != null && prompt > MAX_REPORTED_TOKENS) {
-            return "reportedPromptTokens " + prompt + " exceeds " + MAX_REPORTED_TOKENS;
-        }
-        if (completion != null && completion > MAX_REPORTED_TOKENS) {
-            return "reportedCompletionTokens " + completion + " exceeds " + MAX_REPORTED_TOKENS;
+        return findCount(request, count -> count > MAX_REPORTED_TOKENS, "exceeds " + MAX_REPORTED_TOKENS);
+    }
+
+    /** Returns a description of the first reported count that matches, or null when none does. */
+    private static String findCount(TokenRequest request, LongPredicate invalid, String problem) {
+        Long[] counts = {request.getReportedPromptTokens(), request.getReportedCompletionTokens(),
+            request.getReportedTotalTokens()};
+        String[] names = {"reportedPromptTokens", "reportedCompletionTokens", "reportedTotalTokens"};
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != null && invalid.test(counts[i])) {
+                return names[i] + " " + problem + ": " + counts[i];
+            }
         }
         return null;
     }

@@ -128,7 +128,7 @@ class ApiServerTest {
     void requestsNewestFirstWithLimit() throws Exception {
         for (int i = 0; i < 5; i++) {
             fixture.send(request().setRequestId("r" + i).setTimestamp(NOW.plusSeconds(i))
-                .setPromptText("abcdabcd").setProvider("groq").build());
+                .setModel("acme/unknown-model").setPromptText("abcdabcd").setProvider("groq").build());
         }
 
         JsonNode body = JSON.readTree(get("/api/v1/users/user-1/requests?limit=3").body());
@@ -144,8 +144,9 @@ class ApiServerTest {
         assertEquals(2, newest.get("promptTokens").asLong());
         assertEquals(0, newest.get("completionTokens").asLong());
         assertEquals(2, newest.get("totalTokens").asLong());
-        assertEquals("ESTIMATED", newest.get("tokenSource").asText());
-        assertEquals("meta-llama/Meta-Llama-3-70B-Instruct", newest.get("model").asText());
+        assertEquals("acme/unknown-model", newest.get("model").asText());
+        assertEquals("HEURISTIC", newest.get("tokenSource").asText());
+        assertTrue(newest.get("costDollars").isNull());
     }
 
     @Test

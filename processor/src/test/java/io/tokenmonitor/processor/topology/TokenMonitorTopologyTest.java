@@ -53,14 +53,68 @@ class TokenMonitorTopologyTest {
     }
 
     @Test
-    void estimatesPromptAndCompletionSeparately() {
-        fixture.send(request().setPromptText("a".repeat(9)).setCompletionText("b".repeat(4)).build());
+    void unknownModelUsesFourCharactersPerToken() {
+        fixture.send(request().setModel("acme/unknown-model").setPromptText("a".repeat(9))
+            .setCompletionText("b".repeat(4)).build());
 
         TokenUsage usage = fixture.usage.readValue();
         assertEquals(3, usage.getPromptTokens());
         assertEquals(1, usage.getCompletionTokens());
         assertEquals(4, usage.getTotalTokens());
+        assertEquals(TokenSource.HEURISTIC, usage.getTokenSource());
+        assertEquals("chars-per-token-4", usage.getEstimator());
+        assertNull(usage.getCostMicros());
+    }
+
+    @Test
+    void openAiModelIsCountedExactlyAndPriced() {
+        fixture.send(request().setModel("gpt-4o").setProvider("openai").setPromptText("hello world")
+            .setCompletionText("hello world").build());
+
+        TokenUsage usage = fixture.usage.readValue();
+        assertEquals(TokenSource.EXACT, usage.getTokenSource());
+        assertEquals("o200k_base", usage.getEstimator());
+        // "hello" and " world" are one o200k token each (checked with the npm package gpt-tokenizer 4.0.0).
+        assertEquals(2, usage.getPromptTokens());
+        assertEquals(2, usage.getCompletionTokens());
+        // gpt-4o lists at $2.50 input and $10 output per million tokens: 2 * 2.5 + 2 * 10 = 25 micro-dollars.
+        assertEquals(25L, usage.getCostMicros());
+    }
+
+    @Test
+    void llamaModelIsEstimatedByItsFamily() {
+        fixture.send(request().setPromptText("Explain how a Kafka Streams state store is restored.").build());
+
+        TokenUsage usage = fixture.usage.readValue();
         assertEquals(TokenSource.ESTIMATED, usage.getTokenSource());
+        assertEquals("calibrated-llama3", usage.getEstimator());
+        assertTrue(usage.getPromptTokens() > 0);
+    }
+
+    @Test
+    void reportedTotalWithoutPartsIsKept() {
+        fixture.send(request().setModel("acme/unknown-model").setPromptText("a".repeat(40))
+            .setCompletionText("b".repeat(120)).setReportedTotalTokens(100L).build());
+
+        TokenUsage usage = fixture.usage.readValue();
+        assertEquals(TokenSource.REPORTED, usage.getTokenSource());
+        assertEquals(100, usage.getTotalTokens());
+        assertEquals(25, usage.getPromptTokens());
+        assertEquals(75, usage.getCompletionTokens());
+    }
+
+    @Test
+    void periodCostSumsPricedRequestsOnly() {
+        fixture.send(request().setModel("gpt-4o").setProvider("openai").setReportedPromptTokens(1_000_000L)
+            .setReportedCompletionTokens(0L).build());
+        fixture.send(request().setModel("acme/unknown-model").setReportedPromptTokens(10L)
+            .setReportedCompletionTokens(0L).build());
+
+        List<UsagePeriod> periods = fixture.periods.readValuesToList();
+        UsagePeriod totals = periods.get(periods.size() - 1);
+        assertEquals(2_500_000L, totals.getCostMicros());
+        assertEquals(1, totals.getUnpricedRequests());
+        assertEquals(2_500_000L, totals.getByModel().get("gpt-4o").getCostMicros());
     }
 
     @Test

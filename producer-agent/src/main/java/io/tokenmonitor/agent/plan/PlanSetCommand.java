@@ -134,15 +134,19 @@ public final class PlanSetCommand implements Callable<Integer> {
     }
 
     /**
-     * Parses the time zone with {@link ZoneId#of(String)} and no map of abbreviations, so the processor, which
-     * parses it the same way, accepts every id sent. An abbreviation such as "PST" is rejected with a hint.
+     * Accepts only the IANA ids of the JDK's time-zone database, as the processor does, so every id sent is
+     * accepted there. An abbreviation such as "PST" or a bare offset such as "+05:30" is rejected with a hint.
      */
     private ZoneId validatedZone() {
+        String invalidMessage = "Invalid --time-zone '" + TextOptions.escapeControls(timeZone)
+            + "': expected an IANA time zone id such as Europe/Paris, UTC or Etc/GMT-3" + abbreviationHint(timeZone);
+        if (!ZoneId.getAvailableZoneIds().contains(timeZone)) {
+            throw invalid(invalidMessage);
+        }
         try {
             return ZoneId.of(timeZone);
         } catch (DateTimeException e) {
-            throw invalid("Invalid --time-zone '" + TextOptions.escapeControls(timeZone)
-                + "': expected an IANA time zone id such as Europe/Paris or UTC" + abbreviationHint(timeZone));
+            throw invalid(invalidMessage);
         }
     }
 
@@ -153,7 +157,7 @@ public final class PlanSetCommand implements Callable<Integer> {
             return "";
         }
         if (meaning.startsWith("+") || meaning.startsWith("-")) {
-            return "; '" + value + "' is an abbreviation, use a region id or the fixed offset " + meaning;
+            return "; '" + value + "' is an abbreviation of the fixed offset " + meaning + ", use a region id";
         }
         return "; '" + value + "' is an abbreviation, use a region id such as " + meaning;
     }
