@@ -6,16 +6,22 @@ import static io.tokenmonitor.processor.topology.TestRequests.reported;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.processor.aggregation.StoreKeys;
 import io.tokenmonitor.processor.alert.AlertRaiser;
 import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.plan.DefaultPlan;
+import io.tokenmonitor.processor.query.UsageQueries;
+import io.tokenmonitor.processor.query.UsageView;
 import io.tokenmonitor.processor.validation.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
 import io.tokenmonitor.schema.TokenRequest;
+import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
+import io.tokenmonitor.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -234,6 +240,40 @@ class PlansAndEventTimeTest {
         UsagePeriod period = fixture.periods.readValue();
         assertEquals("2026-11-30", period.getPeriod());
         assertEquals(Instant.parse("2026-11-29T15:00:00Z"), period.getPeriodStart());
+    }
+
+    @Test
+    void periodNamesFollowCalendarChange() {
+        start();
+        fixture.send(reported("u1", Instant.parse("2026-11-20T00:00:00Z"), 5, 0));
+        fixture.send(reported("u1", Instant.parse("2026-12-02T00:00:00Z"), 10, 0));
+        fixture.send(plan("u1", Instant.parse("2026-12-03T00:00:00Z")).setTimeZone("Europe/Paris").setAnchorDay(15)
+            .build());
+        UsageQueries queries = new UsageQueries(fixture.stores(),
+            new AvroSerde<>(fixture.registry, TokenUsage.class), DefaultPlan.HF_PRO);
+        Instant now = Instant.parse("2026-12-04T00:00:00Z");
+
+        assertEquals("2026-12-01", queries.usage("u1", null, now).period());
+        assertEquals(10, queries.usage("u1", "2026-12", now).totalTokens());
+        assertEquals(10, queries.usage("u1", "2026-12-01", now).totalTokens());
+        assertEquals(5, queries.usage("u1", "2026-11-01", now).totalTokens());
+        UsageView first = queries.usage("u1", "2027-01", now);
+        assertEquals("2027-01-01", first.period());
+        assertEquals("2027-01-01T00:00:00Z", first.periodStart());
+        assertEquals("2027-01-14T23:00:00Z", first.periodEnd());
+        assertEquals("2027-02-15", queries.usage("u1", "2027-02", now).period());
+        assertThrows(IllegalArgumentException.class, () -> queries.usage("u1", "2026-12-15", now));
+    }
+
+    @Test
+    void planTombstoneRestoresDefaultPlan() {
+        start();
+        fixture.send(plan("u1", Instant.parse("2026-12-03T00:00:00Z")).setMonthlyTokenLimit(77).build());
+        fixture.plans.pipeInput("u1", null, Instant.parse("2026-12-03T01:00:00Z"));
+
+        assertNull(fixture.driver.getKeyValueStore(TokenMonitorTopology.USER_PLANS_STORE).get("u1"));
+        fixture.send(reported("u1", Instant.parse("2026-12-03T02:00:00Z"), 10, 0));
+        assertEquals(1_000, fixture.periods.readValue().getLimit());
     }
 
     @Test
