@@ -20,7 +20,7 @@ final class ContentProfiler {
     private static final int AFTER_PUNCTUATION = 4;
     // A whitespace run that counts: longer than one char, or not a plain space.
     private static final int AFTER_WHITESPACE = 5;
-    // A plain space after a non-whitespace char: the tokenizers join it to the next word, so it is no run.
+    // A plain space after a non-whitespace char. The tokenizers join it to the next word, so it is no run.
     private static final int AFTER_ONE_SPACE = 6;
     private static final int CONTEXTS = 7;
 
@@ -49,8 +49,8 @@ final class ContentProfiler {
     private static final byte[] NEXT_CONTEXT = new byte[2 * 128];
     private static final int[] IS_WHITESPACE = new int[128];
 
-    // Reading a copied chunk from a char array is about 25% faster than String.charAt, and a buffer per thread
-    // keeps the pass free of allocations.
+    // Reading a copied chunk from a char array measured about 25% faster than String.charAt on chat text
+    // (Java 17), and a buffer per thread keeps the pass free of allocations.
     private static final ThreadLocal<char[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new char[CHUNK_LENGTH + 1]);
 
     static {

@@ -24,7 +24,7 @@ class ContentProfileTest {
     }
 
     @Test
-    void shouldCountEveryCodePointOnceOnEverySample() {
+    void shouldCountEachCodePointOnce() {
         for (JsonNode sample : CalibrationSamples.samples()) {
             String text = sample.path("text").asText();
 
