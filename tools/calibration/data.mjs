@@ -1,5 +1,5 @@
 // Finds and reads the shared request files. Their text is licensed CC BY-NC 4.0, so it is read in place
-// and never copied into the repository; only counts derived from it are written.
+// and never copied into the repository. Only counts derived from it are written.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,7 +14,7 @@ export function findDataDirectory() {
     const override = process.env.TOKEN_MONITOR_DATA_DIR
     if (override) {
         if (!existsSync(override)) {
-            throw new Error(`TOKEN_MONITOR_DATA_DIR=${override} does not exist; unset it or point it at the data folder`)
+            throw new Error(`TOKEN_MONITOR_DATA_DIR=${override} does not exist. Unset it or point it at the data folder`)
         }
         return resolve(override)
     }
@@ -30,8 +30,8 @@ export function findDataDirectory() {
             }
         }
     }
-    throw new Error(`Data folder ${DATA_SUBDIRECTORY} not found above ${process.cwd()} or ${scriptDirectory}; `
-        + 'clone the repository beside shared/ or set TOKEN_MONITOR_DATA_DIR')
+    throw new Error(`Data folder ${DATA_SUBDIRECTORY} not found above ${process.cwd()} or ${scriptDirectory}. `
+        + 'Clone the repository beside shared/ or set TOKEN_MONITOR_DATA_DIR')
 }
 
 /** Reads every *.json request file of a folder, sorted by name, as {file, records}. */

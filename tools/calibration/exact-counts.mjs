@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { findDataDirectory, readRequestFiles } from './data.mjs'
 import { EXACT_COUNTERS, FAMILY_OF_FILE, tokenizerVersions } from './tokenizers.mjs'
 
-// Raise when the cached layout changes, so that older caches are counted again.
+// Increment when the cached layout changes, so that older caches are counted again.
 const CACHE_FORMAT = 2
 
 const TARGET_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), 'target')

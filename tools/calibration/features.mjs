@@ -95,7 +95,7 @@ export function profileOf(text) {
     let whitespaceRunLength = 0
     let whitespaceRunIsSpace = false
 
-    // for...of walks code points; a lone surrogate comes out as one code unit, as in Java.
+    // for...of walks code points. A lone surrogate comes out as one code unit, as in Java.
     for (const character of text) {
         const c = character.codePointAt(0)
         const kind = classify(c)
@@ -172,7 +172,7 @@ export function profileOf(text) {
     return profile
 }
 
-// A single space before a word is part of the word's token in all three tokenizers, so it is no run.
+// A single space usually joins the next token (" the", "▁the") in all three tokenizers, so it is no run.
 function countsAsWhitespaceRun(length, startsWithSpace) {
     return length === 1 && startsWithSpace ? 0 : 1
 }

@@ -153,7 +153,7 @@ const NOTES = [
         + 'space SentencePiece adds, and gpt-tokenizer o200k_base (GPT-4o and later) with special-token text '
         + 'counted as ordinary text.',
     'Training texts are the records with an even index in every file of the request data (prompts once, '
-        + 'completions of all five models); the held-out error is on the odd records. The fit minimises the mean '
+        + 'completions of all five models); the held-out error is on the odd records. The fit minimizes the mean '
         + 'absolute relative error with non-negative weights.',
     `Features with fewer than ${MIN_DATA_OCCURRENCES} occurrences in the training texts (listed in `
         + 'weightsFromSamples) are fitted on the synthetic samples instead, with the other weights held '
@@ -161,8 +161,8 @@ const NOTES = [
     'QWEN, DEEPSEEK and GEMMA are NOT fitted: no exact tokenizer for them is available offline. They use the '
         + 'LLAMA3 weights, as their byte-level or large SentencePiece vocabularies are closest to Llama 3 for '
         + 'English, with the MISTRAL digit weights, because they split numbers into single digits (the Qwen2 '
-        + 'pre-tokenizer pattern matches one \\p{N} at a time; DeepSeek LLM and Gemma are reported to do the '
-        + 'same, not checked here). Their vocabularies hold more CJK tokens than Llama 3, so CJK text is '
+        + 'pre-tokenizer pattern matches one \\p{N} at a time, and DeepSeek LLM and Gemma are reported to do the '
+        + 'same, which was not checked here). Their vocabularies hold more CJK tokens than Llama 3, so CJK text is '
         + 'probably overestimated for them.',
     'DEFAULT is NOT fitted: it is the mean of the three fitted families, for models of unknown family.',
 ]

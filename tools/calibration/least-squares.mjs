@@ -1,4 +1,4 @@
-// Non-negative least squares in plain JavaScript, small enough for the 15 features of a content profile.
+// Non-negative least squares in plain JavaScript, sized for the few features of a content profile.
 
 /**
  * Solves min ||Ax - b|| subject to x >= 0 from the normal equations G = A'A and h = A'b, with the
@@ -52,7 +52,7 @@ export function nonNegativeLeastSquares(gram, moment) {
 }
 
 /**
- * Fits non-negative weights w that minimise the mean absolute relative error sum |x.w - t| / y over
+ * Fits non-negative weights w that minimize the mean absolute relative error sum |x.w - t| / y over
  * rows {features, target, exact}, by iteratively reweighted least squares: each pass solves a weighted
  * NNLS whose row weights are 1 / (y^2 * max(|residual| / y, 0.005)).
  */

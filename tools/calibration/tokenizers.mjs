@@ -8,8 +8,8 @@ import mistralTokenizer from 'mistral-tokenizer-js'
 const require = createRequire(import.meta.url)
 
 // Special-token strings such as "<|endoftext|>" inside a text count as ordinary text for o200k. The
-// other two counters add no begin or end of sequence token. Mistral's SentencePiece encoder prepends
-// one space, as the model's own tokenizer does for a text on its own.
+// other two counters add no begin or end of sequence token. mistral-tokenizer-js prepends one space, as
+// SentencePiece's dummy prefix does.
 const NO_SPECIAL_TOKENS = { disallowedSpecial: new Set() }
 
 /** Exact counters by family name, as used in calibration.json and the Java enum ModelFamily. */

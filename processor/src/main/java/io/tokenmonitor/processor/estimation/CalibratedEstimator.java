@@ -4,10 +4,10 @@ package io.tokenmonitor.processor.estimation;
  * Estimates tokens from what a text is made of, with weights fitted per model family against exact tokenizers.
  *
  * <p>The estimate is the weighted sum of the {@link ContentProfile} counts, rounded up, and at least 1 for a
- * non-empty text. On the shared chat data its mean error per request is about 4% for Llama 3 and OpenAI o200k
- * and 5 to 7% for Mistral v1, against 14 to 24% for four characters per token (see the README section "Token
- * estimation accuracy"). Families without an offline tokenizer (Qwen, DeepSeek, Gemma, default) use borrowed
- * weights that were never checked against their own tokenizers.
+ * non-empty text. On held-out chat requests its mean error per request is 3 to 5% for Llama 3 and OpenAI o200k
+ * and 4 to 7% for Mistral v1, against 13 to 24% for four characters per token (README section "Token estimation
+ * accuracy"). Families without an offline tokenizer (Qwen, DeepSeek, Gemma, default) use borrowed weights that
+ * were never checked against their own tokenizers.
  */
 public final class CalibratedEstimator implements TokenCounter {
 
@@ -30,7 +30,7 @@ public final class CalibratedEstimator implements TokenCounter {
         return family;
     }
 
-    /** Returns the estimated tokens of a text; 0 for a null or empty text. */
+    /** Returns the estimated tokens of a text, or 0 for a null or empty text. */
     @Override
     public long count(String text) {
         if (text == null || text.isEmpty()) {

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Per-family weights of the calibrated estimator, one per {@link ContentProfile} feature, read from
  * {@code calibration.json}. That file is written by {@code tools/calibration/fit.mjs}, which also records the
- * tokenizer versions, the fit errors and which families are fitted; only the weights and the date are read here.
+ * tokenizer versions, the fit errors and which families are fitted. Only the weights and the date are read here.
  */
 public final class Calibration {
 
@@ -81,7 +81,7 @@ public final class Calibration {
         }
         if (!names.equals(ContentProfile.FEATURE_NAMES)) {
             throw new IllegalArgumentException("Invalid calibration: features " + names + " do not match "
-                + ContentProfile.FEATURE_NAMES + "; rerun tools/calibration/fit.mjs after changing the features");
+                + ContentProfile.FEATURE_NAMES + ". Rerun tools/calibration/fit.mjs after changing the features");
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
  * {@code digits}, {@code whitespace}, {@code punctuation}, {@code cyrillic}, {@code cjk}, {@code otherScripts},
  * {@code supplementary} or {@code otherCodePoints}. The other components count runs and subsets of those classes.
  * The classes are Unicode ranges, listed on each component, so that the fitting script
- * {@code tools/calibration/features.mjs} computes the same counts; the samples in {@code calibration.json} check
- * that. A lone surrogate counts as one code point of {@code otherCodePoints}.
+ * {@code tools/calibration/features.mjs} computes the same counts, which the samples in {@code calibration.json}
+ * check. A lone surrogate counts as one code point of {@code otherCodePoints}.
  *
  * @param asciiLetters    U+0041-U+005A and U+0061-U+007A
  * @param latinLetters    non-ASCII Latin letters: U+00C0-U+024F except U+00D7 and U+00F7, and U+1E00-U+1EFF
@@ -64,7 +64,7 @@ public record ContentProfile(
     /** The profile of an empty text. */
     public static final ContentProfile EMPTY = new ContentProfile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    /** Returns the profile of a text, computed in one pass over its code points; {@link #EMPTY} for null. */
+    /** Returns the profile of a text, computed in one pass over its code points, or {@link #EMPTY} for null. */
     public static ContentProfile of(String text) {
         return text == null ? EMPTY : ContentProfiler.profile(text);
     }

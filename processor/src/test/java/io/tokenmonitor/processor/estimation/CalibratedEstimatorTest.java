@@ -68,7 +68,7 @@ class CalibratedEstimatorTest {
     }
 
     @Test
-    void shouldEstimateProseWithinTenPercentOfExactCount() {
+    void shouldEstimateProseWithinTenPercent() {
         JsonNode sample = CalibrationSamples.sample("english-prose");
 
         for (ModelFamily family : FITTED) {
@@ -111,7 +111,7 @@ class CalibratedEstimatorTest {
     }
 
     @Test
-    void shouldEstimateCombinedProfileWithinOneTokenOfParts() {
+    void shouldEstimateCombinedProfileWithinOneToken() {
         CalibratedEstimator estimator = CalibratedEstimator.forFamily(ModelFamily.MISTRAL);
         ContentProfile prompt = ContentProfile.of("Summarise this page: <h1 class=\"text-xl\">Prices</h1>");
         ContentProfile completion = ContentProfile.of("The page lists prices for 3 plans.");

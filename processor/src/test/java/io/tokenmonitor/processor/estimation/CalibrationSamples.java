@@ -34,7 +34,7 @@ final class CalibrationSamples {
         List<JsonNode> samples = new ArrayList<>();
         calibrationTree().path("samples").forEach(samples::add);
         if (samples.isEmpty()) {
-            throw new IllegalStateException("calibration.json has no samples; rerun tools/calibration/fit.mjs");
+            throw new IllegalStateException("calibration.json has no samples. Rerun tools/calibration/fit.mjs");
         }
         return samples;
     }

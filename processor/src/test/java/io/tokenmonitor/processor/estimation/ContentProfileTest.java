@@ -24,7 +24,7 @@ class ContentProfileTest {
     }
 
     @Test
-    void shouldCountEveryCodePointOnceOnEverySample() {
+    void shouldCountEachCodePointOnce() {
         for (JsonNode sample : CalibrationSamples.samples()) {
             String text = sample.path("text").asText();
 
@@ -127,6 +127,31 @@ class ContentProfileTest {
         assertEquals(2, ContentProfile.of("“”").otherCodePoints());
         assertEquals(1, ContentProfile.of("×").otherCodePoints());
         assertEquals(1, ContentProfile.of("\u3000").whitespace());
+    }
+
+    @Test
+    void shouldCountLongTextsExactly() {
+        ContentProfile profile = ContentProfile.of("ab ".repeat(2000) + "x".repeat(5000) + "  " + "9".repeat(3000));
+
+        assertEquals(9000, profile.asciiLetters());
+        assertEquals(2001, profile.words());
+        assertEquals(2002, profile.whitespace());
+        assertEquals(1, profile.whitespaceRuns());
+        assertEquals(3000, profile.digits());
+        assertEquals(1, profile.digitRuns());
+        assertEquals(14002, profile.codePoints());
+    }
+
+    @Test
+    void shouldJoinSurrogatePairAtEveryOffset() {
+        for (int offset = 990; offset < 1010; offset++) {
+            ContentProfile profile = ContentProfile.of("a".repeat(offset) + "\uD83D\uDE80b");
+
+            assertEquals(1, profile.supplementary(), "emoji after " + offset + " letters");
+            assertEquals(0, profile.otherCodePoints(), "emoji after " + offset + " letters");
+            assertEquals(offset + 1, profile.asciiLetters(), "emoji after " + offset + " letters");
+            assertEquals(2, profile.words(), "emoji after " + offset + " letters");
+        }
     }
 
     @Test

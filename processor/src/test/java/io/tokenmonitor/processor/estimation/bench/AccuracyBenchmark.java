@@ -109,7 +109,7 @@ public final class AccuracyBenchmark {
             JsonNode completionCounts = fileCounts.path("completion").path(family.name());
             if (promptCounts.size() != records.size() || completionCounts.size() != records.size()) {
                 throw new IllegalStateException("Exact counts of " + fileCounts.path("file").asText()
-                    + " do not match its " + records.size() + " records; rerun tools/calibration/exact-counts.mjs");
+                    + " do not match its " + records.size() + " records. Rerun tools/calibration/exact-counts.mjs");
             }
             int step = subset == Subset.HELD_OUT ? 2 : 1;
             int first = subset == Subset.HELD_OUT ? 1 : 0;
@@ -128,7 +128,7 @@ public final class AccuracyBenchmark {
             return new RequestTexts(prompts, completions, exactPrompt, exactCompletion);
         }
 
-        /** Returns the error of a counter on one source; requests whose exact count is 0 are left out. */
+        /** Returns the error of a counter on one source. Requests whose exact count is 0 are left out. */
         ErrorSummary errors(TokenCounter counter, Source source) {
             int requests = 0;
             double absolutePercentSum = 0;
