@@ -41,8 +41,12 @@ public final class UsageEstimator {
     private final Map<ModelFamily, CalibratedEstimator> calibrated = new EnumMap<>(ModelFamily.class);
     private final Map<String, Counter> counterByModel = new ConcurrentHashMap<>();
 
-    /** A counter with the name and source it reports. */
-    private record Counter(TokenCounter counter, TokenSource source, String name) {
+    /**
+     * The counter the chain chose for a model's texts, with the source and estimator name it reports.
+     *
+     * @param name the estimator name, for example o200k_base or calibrated-llama3
+     */
+    public record Counter(TokenCounter counter, TokenSource source, String name) {
     }
 
     public UsageEstimator(ModelCatalog catalog, ExactTokenizers exactTokenizers, Calibration calibration) {
@@ -132,7 +136,8 @@ public final class UsageEstimator {
         return new long[] {scaledPrompt, total - scaledPrompt};
     }
 
-    private Counter counterFor(String model) {
+    /** Returns the counter the chain uses for texts of a model when the provider reported no counts. */
+    public Counter counterFor(String model) {
         Counter cached = counterByModel.get(model);
         if (cached != null) {
             return cached;
