@@ -45,6 +45,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
+    @Mixin
+    EstimationOptions estimationOptions;
+
     @Option(names = "--replay", paramLabel = "FILE",
         description = "Replays this file (a JSON array of instruction/output/generator records, or JSON Lines "
             + "of requests) instead of simulating traffic.")
@@ -69,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         // Invalid options fail here, before the broker starts.
-        ProcessorConfig options = planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort));
+        ProcessorConfig options = estimationOptions.applyTo(
+            planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort)));
 
         ShutdownLatch shutdown = new ShutdownLatch();
         Path stateDir = Files.createTempDirectory("token-monitor-demo-state");

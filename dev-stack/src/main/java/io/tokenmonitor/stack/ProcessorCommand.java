@@ -35,6 +35,9 @@ final class ProcessorCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
 
+    @Mixin
+    EstimationOptions estimationOptions;
+
     @Option(names = "--application-id", defaultValue = "token-monitor",
         description = "Kafka Streams application id, shared by all instances of a deployment "
             + "(default: ${DEFAULT-VALUE}).")
@@ -42,11 +45,11 @@ final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProcessorConfig config = planOptions.applyTo(ProcessorConfig.defaults()
+        ProcessorConfig config = estimationOptions.applyTo(planOptions.applyTo(ProcessorConfig.defaults()
             .withBootstrapServers(bootstrapServers)
             .withSchemaRegistryUrl(schemaRegistryUrl)
             .withHttpPort(httpPort)
-            .withApplicationId(applicationId));
+            .withApplicationId(applicationId)));
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }
