@@ -116,7 +116,7 @@ public final class UsageEstimator {
 
     /**
      * Splits a reported total into prompt and completion. A reported part is kept and the other gets the
-     * rest; with neither reported, the estimated parts are scaled to the total, rounding the prompt down.
+     * rest. With neither reported, the estimated parts are scaled to the total, rounding the prompt down.
      */
     static long[] fitToTotal(long total, long prompt, long completion, boolean promptReported,
                              boolean completionReported) {
