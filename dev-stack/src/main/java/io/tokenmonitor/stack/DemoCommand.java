@@ -34,13 +34,8 @@ final class DemoCommand implements Callable<Integer> {
         description = "Port of the HTTP API (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--kafka-port", defaultValue = "9092",
-        description = "Port of the Kafka broker (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
-
-    @Option(names = "--registry-port", defaultValue = "8081",
-        description = "Port of the Schema Registry (default: ${DEFAULT-VALUE}).")
-    int registryPort;
+    @Mixin
+    StackOptions stackOptions;
 
     @Mixin
     PlanOptions planOptions;
@@ -61,10 +56,6 @@ final class DemoCommand implements Callable<Integer> {
         description = "Requests per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--partitions", defaultValue = "3",
-        description = "Partitions of each product topic (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
     @Override
     public Integer call() throws Exception {
         if (replayFile != null && !Files.isReadable(replayFile)) {
@@ -80,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
         shutdown.register(() -> deleteRecursively(stateDir));
 
         StackCommand.DevStack stack = shutdown.register(
-            StackCommand.DevStack.start(kafkaPort, registryPort, null, partitions));
+            StackCommand.DevStack.start(stackOptions, null));
         ProcessorConfig config = options
             .withBootstrapServers(stack.bootstrapServers())
             .withSchemaRegistryUrl(stack.schemaRegistryUrl())

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,27 +17,18 @@ import picocli.CommandLine.Option;
     description = "Runs an in-process Kafka broker (KRaft, 127.0.0.1 only) and Schema Registry until stopped.")
 final class StackCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka-port", defaultValue = "9092",
-        description = "Port of the Kafka broker (default: ${DEFAULT-VALUE}).")
-    int kafkaPort;
-
-    @Option(names = "--registry-port", defaultValue = "8081",
-        description = "Port of the Schema Registry (default: ${DEFAULT-VALUE}).")
-    int registryPort;
+    @Mixin
+    StackOptions stackOptions;
 
     @Option(names = "--data-dir",
         description = "Directory of the broker's data, including the registry's schemas, kept across restarts "
             + "(default: a temporary directory deleted on exit).")
     Path dataDir;
 
-    @Option(names = "--partitions", defaultValue = "3",
-        description = "Partitions of each product topic created at start (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
     @Override
     public Integer call() throws Exception {
         ShutdownLatch shutdown = new ShutdownLatch();
-        DevStack stack = shutdown.register(DevStack.start(kafkaPort, registryPort, dataDir, partitions));
+        DevStack stack = shutdown.register(DevStack.start(stackOptions, dataDir));
         System.out.printf("Kafka broker     %s%nSchema Registry  %s%nPress Ctrl-C to stop.%n",
             stack.bootstrapServers(), stack.schemaRegistryUrl());
         shutdown.await();
@@ -52,16 +44,16 @@ final class StackCommand implements Callable<Integer> {
 
         private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-        static DevStack start(int kafkaPort, int registryPort, Path dataDir, int partitions) {
+        static DevStack start(StackOptions options, Path dataDir) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
-                .port(kafkaPort)
+                .port(options.kafkaPort)
                 .dataDirectory(dataDir)
-                .defaultPartitions(partitions)
+                .defaultPartitions(options.partitions)
                 .build()
                 .start();
             try {
-                TopicSetup.createProductTopics(broker.bootstrapServers(), partitions, (short) 1, TIMEOUT);
-                return new DevStack(broker, startRegistry(registryPort, broker.bootstrapServers()));
+                TopicSetup.createProductTopics(broker.bootstrapServers(), options.partitions, (short) 1, TIMEOUT);
+                return new DevStack(broker, startRegistry(options.registryPort, broker.bootstrapServers()));
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
