@@ -1,5 +1,5 @@
 // The content profile of a text: counts of code point classes and runs that predict its token count.
-// processor/src/main/java/io/tokenmonitor/processor/estimation/ContentProfile.java computes the same
+// schemas/src/main/java/io/tokenmonitor/profile/ContentProfile.java computes the same
 // counts; the samples in calibration.json pin the two together.
 
 /** Feature names in the order of the weights in calibration.json and of the Java record components. */

@@ -1,5 +1,7 @@
 package io.tokenmonitor.processor.estimation;
 
+import io.tokenmonitor.profile.ContentProfile;
+
 /**
  * Estimates tokens from what a text is made of, with weights fitted per model family against exact tokenizers.
  *

@@ -2,6 +2,7 @@ package io.tokenmonitor.processor.estimation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenmonitor.profile.ContentProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

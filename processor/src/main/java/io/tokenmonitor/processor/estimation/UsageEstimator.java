@@ -1,5 +1,7 @@
 package io.tokenmonitor.processor.estimation;
 
+import io.tokenmonitor.profile.TextProfiles;
+import io.tokenmonitor.schema.TextProfile;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenSource;
 import io.tokenmonitor.schema.TokenUsage;
@@ -21,7 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@link TokenSource#HEURISTIC}: four characters per token, for a model the catalogue does not know.</li>
  * </ol>
  * When only one part is reported, the other is counted by the steps below and the request gets that
- * step's source. The cost is the catalogue's list price for the model and provider, or null when unknown.
+ * step's source.
+ *
+ * <p>A part without text but with a {@link TextProfile} is counted from the profile. An exact tokenizer needs
+ * the text, so a known model gets the calibrated estimate of its family ({@link TokenSource#ESTIMATED}), and
+ * an unknown model gets four code points per token ({@link TokenSource#HEURISTIC}). When the two parts are
+ * counted by different steps, the request gets the less exact source and the estimator of that part. The cost
+ * is the catalogue's list price for the model and provider, or null when unknown.
  */
 public final class UsageEstimator {
 
@@ -42,11 +50,16 @@ public final class UsageEstimator {
     private final Map<String, Counter> counterByModel = new ConcurrentHashMap<>();
 
     /**
-     * The counter the chain chose for a model's texts, with the source and estimator name it reports.
+     * The counter the chain chose for a model's texts, with the source and estimator name it reports, and
+     * the estimator of the model's family for parts that have only a profile, or null for an unknown model.
      *
      * @param name the estimator name, for example o200k_base or calibrated-llama3
      */
-    public record Counter(TokenCounter counter, TokenSource source, String name) {
+    public record Counter(TokenCounter counter, TokenSource source, String name, CalibratedEstimator calibrated) {
+    }
+
+    /** The token count of one part and how it was counted. */
+    private record PartCount(long tokens, TokenSource source, String estimator) {
     }
 
     public UsageEstimator(ModelCatalog catalog, ExactTokenizers exactTokenizers, Calibration calibration) {
@@ -79,12 +92,18 @@ public final class UsageEstimator {
             estimator = PROVIDER;
         } else {
             Counter counter = counterFor(request.getModel());
-            promptTokens = reportedPrompt != null ? reportedPrompt : counter.counter().count(request.getPromptText());
-            completionTokens = reportedCompletion != null
-                ? reportedCompletion
-                : counter.counter().count(request.getCompletionText());
-            source = counter.source();
-            estimator = counter.name();
+            PartCount prompt = reportedPrompt != null
+                ? null
+                : countPart(counter, request.getPromptText(), request.getPromptProfile());
+            PartCount completion = reportedCompletion != null
+                ? null
+                : countPart(counter, request.getCompletionText(), request.getCompletionProfile());
+            promptTokens = prompt != null ? prompt.tokens() : reportedPrompt;
+            completionTokens = completion != null ? completion.tokens() : reportedCompletion;
+
+            PartCount leastExact = lessExact(prompt, completion);
+            source = leastExact.source();
+            estimator = leastExact.estimator();
             if (reportedTotal != null) {
                 long[] parts = fitToTotal(reportedTotal, promptTokens, completionTokens, reportedPrompt != null,
                     reportedCompletion != null);
@@ -115,6 +134,34 @@ public final class UsageEstimator {
     }
 
     /**
+     * Counts one part from its text, or from its profile when the text is missing. A part with neither counts
+     * as 0 tokens, with the source of the model's counter.
+     */
+    private static PartCount countPart(Counter counter, String text, TextProfile profile) {
+        if (text != null || profile == null) {
+            return new PartCount(counter.counter().count(text), counter.source(), counter.name());
+        }
+        if (counter.calibrated() == null) {
+            return new PartCount(heuristicCount(profile.getCodePoints()), TokenSource.HEURISTIC, HEURISTIC);
+        }
+        CalibratedEstimator calibrated = counter.calibrated();
+        return new PartCount(calibrated.estimate(TextProfiles.fromAvro(profile)), TokenSource.ESTIMATED,
+            calibratedName(calibrated.family()));
+    }
+
+    /** Returns the part counted by the less exact step, or the other part when one is null. */
+    private static PartCount lessExact(PartCount prompt, PartCount completion) {
+        if (prompt == null) {
+            return completion;
+        }
+        if (completion == null) {
+            return prompt;
+        }
+        // TokenSource lists its symbols from the most to the least exact.
+        return completion.source().ordinal() > prompt.source().ordinal() ? completion : prompt;
+    }
+
+    /**
      * Splits a reported total into prompt and completion. A reported part is kept and the other gets the
      * rest. With neither reported, the estimated parts are scaled to the total, rounding the prompt down.
      */
@@ -130,8 +177,8 @@ public final class UsageEstimator {
         if (estimated == 0) {
             return new long[] {0, total};
         }
-        // The validator caps a reported total at 10^9 and a record's text keeps estimates far below that,
-        // so the product stays within a long.
+        // The validator caps a reported total at 10^9 and a profile at 10^8 code points, and a record's text is
+        // shorter still, so with the shipped calibration the product stays within a long.
         long scaledPrompt = Math.multiplyExact(prompt, total) / estimated;
         return new long[] {scaledPrompt, total - scaledPrompt};
     }
@@ -152,15 +199,19 @@ public final class UsageEstimator {
     private Counter chooseCounter(String model) {
         Optional<CatalogEntry> entry = catalog.lookup(model);
         if (entry.isEmpty()) {
-            return new Counter(UsageEstimator::heuristicCount, TokenSource.HEURISTIC, HEURISTIC);
+            return new Counter(UsageEstimator::heuristicCount, TokenSource.HEURISTIC, HEURISTIC, null);
         }
+        CalibratedEstimator familyEstimator = calibrated.get(entry.get().family());
         Optional<ExactTokenCounter> exact = exactTokenizers.counterFor(entry.get());
         if (exact.isPresent()) {
-            return new Counter(exact.get(), TokenSource.EXACT, exact.get().encodingName());
+            return new Counter(exact.get(), TokenSource.EXACT, exact.get().encodingName(), familyEstimator);
         }
-        ModelFamily family = entry.get().family();
-        return new Counter(calibrated.get(family), TokenSource.ESTIMATED,
-            "calibrated-" + family.name().toLowerCase(Locale.ROOT));
+        return new Counter(familyEstimator, TokenSource.ESTIMATED, calibratedName(familyEstimator.family()),
+            familyEstimator);
+    }
+
+    private static String calibratedName(ModelFamily family) {
+        return "calibrated-" + family.name().toLowerCase(Locale.ROOT);
     }
 
     /** Returns {@code ceil(codePoints / 4)} for a text, and 0 for a missing one. */
@@ -168,7 +219,11 @@ public final class UsageEstimator {
         if (text == null || text.isEmpty()) {
             return 0;
         }
-        long codePoints = text.codePointCount(0, text.length());
+        return heuristicCount(text.codePointCount(0, text.length()));
+    }
+
+    /** Returns {@code ceil(codePoints / 4)}, the heuristic count of a text with that many code points. */
+    static long heuristicCount(long codePoints) {
         return (codePoints + CHARACTERS_PER_TOKEN - 1) / CHARACTERS_PER_TOKEN;
     }
 }

@@ -29,6 +29,10 @@ public enum RejectionReason {
     /** A reported token count is larger than any single request can use. */
     COUNT_OUT_OF_RANGE("count-out-of-range"),
 
+    /** A prompt or completion profile has a negative count, more than 100 million code points, a code point
+     * count that differs from the sum of its classes, or a run or subset count larger than its class. */
+    INVALID_PROFILE("invalid-profile"),
+
     /** The event's period ended more than the grace period before the latest accepted event time. */
     LATE("late"),
 

@@ -111,6 +111,11 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
             reject(record, RejectionReason.COUNT_OUT_OF_RANGE, problem);
             return;
         }
+        problem = ProfileChecks.findInvalidProfile(request);
+        if (problem != null) {
+            reject(record, RejectionReason.INVALID_PROFILE, problem);
+            return;
+        }
 
         checkEventTime(record, request);
     }

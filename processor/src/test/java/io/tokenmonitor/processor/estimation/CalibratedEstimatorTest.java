@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenmonitor.profile.ContentProfile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.tokenmonitor.agent.replay;
 import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.agent.ConnectionOptions;
 import io.tokenmonitor.agent.InstantConverter;
+import io.tokenmonitor.agent.PrivacyOptions;
 import io.tokenmonitor.agent.SendRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,6 +42,9 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    PrivacyOptions privacy;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The file to replay.")
     Path file;
@@ -86,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
             err.flush();
             return AgentCommand.EXIT_FAILURE;
         }
-        return SendRun.execute(parent.clients(), connection, source, rate, out, err);
+        return SendRun.execute(parent.clients(), connection, privacy.apply(source), rate, out, err);
     }
 
     private int validatedUsers() {

@@ -3,6 +3,7 @@ package io.tokenmonitor.agent.simulate;
 import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.agent.ConnectionOptions;
 import io.tokenmonitor.agent.DurationConverter;
+import io.tokenmonitor.agent.PrivacyOptions;
 import io.tokenmonitor.agent.SendRun;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Mixin
+    PrivacyOptions privacy;
 
     @Option(names = "--users", paramLabel = "N", defaultValue = "10",
         description = "Number of users, named user-1..user-N (default: ${DEFAULT-VALUE}).")
@@ -74,7 +78,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Random random = seed != null ? new Random(seed) : new Random();
         RequestGenerator generator = new RequestGenerator(users, reportedPercent, random, texts, Clock.systemUTC());
         SimulatedSource source = new SimulatedSource(generator, count != null ? count : 0, duration, System::nanoTime);
-        return SendRun.execute(parent.clients(), connection, source, rate,
+        return SendRun.execute(parent.clients(), connection, privacy.apply(source), rate,
             spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 

@@ -1,4 +1,4 @@
-package io.tokenmonitor.processor.estimation;
+package io.tokenmonitor.profile;
 
 /**
  * The single pass behind {@link ContentProfile#of(String)}. It classifies code points exactly as

@@ -1,16 +1,18 @@
-package io.tokenmonitor.processor.estimation;
+package io.tokenmonitor.profile;
 
 import java.util.List;
 
 /**
- * Counts of what a text is made of, the input of {@link CalibratedEstimator}.
+ * Counts of what a text is made of, the input of the processor's calibrated token estimator. It lives in the
+ * schemas module so that the producer agent can profile a text and send the counts instead of the text.
  *
  * <p>Every code point of the text falls in exactly one class: {@code asciiLetters}, {@code latinLetters},
  * {@code digits}, {@code whitespace}, {@code punctuation}, {@code cyrillic}, {@code cjk}, {@code otherScripts},
  * {@code supplementary} or {@code otherCodePoints}. The other components count runs and subsets of those classes.
  * The classes are Unicode ranges, listed on each component, so that the fitting script
- * {@code tools/calibration/features.mjs} computes the same counts, which the samples in {@code calibration.json}
- * check. A lone surrogate counts as one code point of {@code otherCodePoints}.
+ * {@code tools/calibration/features.mjs} computes the same counts, which the processor's
+ * {@code ContentProfileSamplesTest} checks against the samples in {@code calibration.json}. A lone surrogate
+ * counts as one code point of {@code otherCodePoints}.
  *
  * @param asciiLetters    U+0041-U+005A and U+0061-U+007A
  * @param latinLetters    non-ASCII Latin letters: U+00C0-U+024F except U+00D7 and U+00F7, and U+1E00-U+1EFF
