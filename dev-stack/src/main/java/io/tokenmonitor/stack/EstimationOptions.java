@@ -1,6 +1,7 @@
 package io.tokenmonitor.stack;
 
 import io.tokenmonitor.processor.config.ProcessorConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,8 +19,19 @@ final class EstimationOptions {
             + "llama3.tiktoken.")
     Path tokenizerDirectory;
 
-    /** Returns the settings with these options applied. */
+    /**
+     * Returns the settings with these options applied.
+     *
+     * @throws IllegalArgumentException if a given file or directory does not exist, before anything starts
+     */
     ProcessorConfig applyTo(ProcessorConfig config) {
+        if (modelCatalogFile != null && !Files.isRegularFile(modelCatalogFile)) {
+            throw new IllegalArgumentException("Model catalogue file not found: " + modelCatalogFile);
+        }
+        if (tokenizerDirectory != null && !Files.isDirectory(tokenizerDirectory)) {
+            throw new IllegalArgumentException("Tokenizer directory not found: " + tokenizerDirectory
+                + "; create it or remove --tokenizer-dir");
+        }
         return config.withModelCatalogFile(modelCatalogFile).withTokenizerDirectory(tokenizerDirectory);
     }
 }

@@ -132,7 +132,7 @@ class AvroSerdeTest {
     @Test
     void shouldRoundTripUsagePeriodWithMapAndArray() {
         AvroSerde<UsagePeriod> serde = new AvroSerde<>(registry, UsagePeriod.class);
-        UsagePeriod period = period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L)),
+        UsagePeriod period = period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L, 0L)),
             List.of(50, 80));
 
         UsagePeriod decoded = serde.deserialize("usage-periods", serde.serialize("usage-periods", period));
@@ -308,7 +308,7 @@ class AvroSerdeTest {
         AvroSerde<UsagePeriod> periodSerde = new AvroSerde<>(registry, UsagePeriod.class);
         byte[] validUsage = usageSerde.serialize(USAGE_TOPIC, usage());
         byte[] validPeriod = periodSerde.serialize("usage-periods",
-            period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L)), List.of(50, 80)));
+            period(Map.of("gpt-4o", new ModelUsage(1L, 2L, 3L, 5L, 0L, 0L)), List.of(50, 80)));
         Random random = new Random(20240602L);
         int rejected = 0;
         int attempts = 20000;

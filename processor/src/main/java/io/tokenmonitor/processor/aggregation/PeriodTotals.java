@@ -54,7 +54,7 @@ public final class PeriodTotals {
         Map<String, ModelUsage> byModel = totals.getByModel();
         ModelUsage model = byModel.get(usage.getModel());
         if (model == null) {
-            model = new ModelUsage(0L, 0L, 0L, 0L, 0L);
+            model = new ModelUsage(0L, 0L, 0L, 0L, 0L, 0L);
             byModel.put(usage.getModel(), model);
         }
         model.setRequests(model.getRequests() + 1);
@@ -65,6 +65,7 @@ public final class PeriodTotals {
         Long cost = usage.getCostMicros();
         if (cost == null) {
             totals.setUnpricedRequests(totals.getUnpricedRequests() + 1);
+            model.setUnpricedRequests(model.getUnpricedRequests() + 1);
         } else {
             totals.setCostMicros(Math.addExact(totals.getCostMicros(), cost));
             model.setCostMicros(Math.addExact(model.getCostMicros(), cost));

@@ -97,7 +97,9 @@ public final class UsageQueries {
             for (Map.Entry<String, ModelUsage> entry : totals.getByModel().entrySet()) {
                 ModelUsage model = entry.getValue();
                 byModel.put(entry.getKey(), new UsageView.ModelTotals(model.getRequests(), model.getPromptTokens(),
-                    model.getCompletionTokens(), model.getTotalTokens(), Cost.formatDollars(model.getCostMicros())));
+                    model.getCompletionTokens(), model.getTotalTokens(),
+                    costDollars(model.getCostMicros(), model.getRequests(), model.getUnpricedRequests()),
+                    model.getUnpricedRequests()));
             }
         }
 
@@ -113,7 +115,9 @@ public final class UsageQueries {
             limit,
             percentOf(total, limit),
             Math.max(0, limit - total),
-            Cost.formatDollars(totals != null ? totals.getCostMicros() : 0),
+            totals != null
+                ? costDollars(totals.getCostMicros(), totals.getRequests(), totals.getUnpricedRequests())
+                : Cost.formatDollars(0),
             totals != null ? totals.getUnpricedRequests() : 0,
             byModel);
     }
@@ -140,6 +144,14 @@ public final class UsageQueries {
             }
         }
         return new RecentRequestsView(userId, requests);
+    }
+
+    /** Returns the cost in dollars, or null when there are requests and none has a known price. */
+    private static String costDollars(long costMicros, long requests, long unpricedRequests) {
+        if (requests > 0 && unpricedRequests >= requests) {
+            return null;
+        }
+        return Cost.formatDollars(costMicros);
     }
 
     private static double percentOf(long total, long limit) {

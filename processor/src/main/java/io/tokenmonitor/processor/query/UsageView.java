@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param percentUsed totalTokens as a percentage of limit, rounded to two decimals; may exceed 100
  * @param remainingTokens tokens left before the limit, never negative
- * @param costDollars estimated cost of the priced requests in US dollars, six decimals
+ * @param costDollars estimated cost of the priced requests in US dollars, six decimals, or null when
+ *     there are requests and none of them has a known price
  * @param unpricedRequests requests without a known price, which costDollars leaves out
  * @param byModel usage per model id
  */
@@ -29,6 +30,6 @@ public record UsageView(
 
     /** Usage of one model within the period. */
     public record ModelTotals(long requests, long promptTokens, long completionTokens, long totalTokens,
-                              String costDollars) {
+                              String costDollars, long unpricedRequests) {
     }
 }

@@ -26,7 +26,8 @@ public enum RejectionReason {
     /** A reported token count is negative. */
     NEGATIVE_COUNT("negative-count"),
 
-    /** A reported token count is larger than any single request can use. */
+    /** A reported token count is larger than any single request can use, or the reported total contradicts the
+     * reported parts. */
     COUNT_OUT_OF_RANGE("count-out-of-range"),
 
     /** A prompt or completion profile has a negative count, more than 100 million code points, a code point

@@ -107,6 +107,9 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
             return;
         }
         problem = findOversizedCount(request);
+        if (problem == null) {
+            problem = findInconsistentTotal(request);
+        }
         if (problem != null) {
             reject(record, RejectionReason.COUNT_OUT_OF_RANGE, problem);
             return;
@@ -187,6 +190,22 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
 
     private static String findOversizedCount(TokenRequest request) {
         return findCount(request, count -> count > MAX_REPORTED_TOKENS, "exceeds " + MAX_REPORTED_TOKENS);
+    }
+
+    /** Returns why a reported total contradicts the reported parts, or null when it does not. */
+    private static String findInconsistentTotal(TokenRequest request) {
+        Long total = request.getReportedTotalTokens();
+        if (total == null) {
+            return null;
+        }
+        long prompt = request.getReportedPromptTokens() != null ? request.getReportedPromptTokens() : 0;
+        long completion = request.getReportedCompletionTokens() != null ? request.getReportedCompletionTokens() : 0;
+        boolean bothParts = request.getReportedPromptTokens() != null && request.getReportedCompletionTokens() != null;
+        if (bothParts ? prompt + completion != total : prompt + completion > total) {
+            return "reportedTotalTokens " + total + " does not match reported prompt " + prompt + " and completion "
+                + completion + " tokens";
+        }
+        return null;
     }
 
     /** Returns a description of the first reported count that matches, or null when none does. */

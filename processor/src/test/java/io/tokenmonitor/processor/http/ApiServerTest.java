@@ -88,6 +88,11 @@ class ApiServerTest {
         assertEquals(500, body.get("remainingTokens").asLong());
         assertEquals(100, body.at("/byModel/gpt-4o/totalTokens").asLong());
         assertEquals(1, body.at("/byModel/gpt-4o/requests").asLong());
+        // gpt-4o at $2.50 and $10 per million: 50 * 2.5 + 50 * 10 = 625 micro-dollars; the Llama model has no price.
+        assertEquals("0.000625", body.at("/byModel/gpt-4o/costDollars").asText());
+        assertTrue(body.at("/byModel/meta-llama~1Meta-Llama-3-70B-Instruct/costDollars").isNull());
+        assertEquals(1, body.get("unpricedRequests").asLong());
+        assertEquals("0.000625", body.get("costDollars").asText());
     }
 
     @Test

@@ -115,6 +115,7 @@ class TokenMonitorTopologyTest {
         assertEquals(2_500_000L, totals.getCostMicros());
         assertEquals(1, totals.getUnpricedRequests());
         assertEquals(2_500_000L, totals.getByModel().get("gpt-4o").getCostMicros());
+        assertEquals(1, totals.getByModel().get("acme/unknown-model").getUnpricedRequests());
     }
 
     @Test
@@ -317,11 +318,17 @@ class TokenMonitorTopologyTest {
         fixture.sendRaw(null, fixture.encode(request().build()), MARCH);
         fixture.send(request().setUserId("user\u0000x").build());
         fixture.sendRaw("user-1", null, MARCH);
+        fixture.send(request().setReportedTotalTokens(-5L).build());
+        fixture.send(request().setReportedTotalTokens(1_000_000_000_000L).build());
+        fixture.send(request().setReportedPromptTokens(30L).setReportedTotalTokens(20L).build());
+        fixture.send(request().setReportedPromptTokens(30L).setReportedCompletionTokens(5L)
+            .setReportedTotalTokens(40L).build());
 
         List<String> reasons = fixture.deadLetters.readRecordsToList().stream()
             .map(dead -> header(dead, DeadLetterHeaders.REASON)).toList();
         assertEquals(List.of("missing-field", "missing-field", "missing-field", "negative-count", "negative-count",
-            "count-out-of-range", "key-mismatch", "key-mismatch", "invalid-field", "undecodable"), reasons);
+            "count-out-of-range", "key-mismatch", "key-mismatch", "invalid-field", "undecodable", "negative-count",
+            "count-out-of-range", "count-out-of-range", "count-out-of-range"), reasons);
         assertTrue(fixture.usage.isEmpty());
         assertTrue(fixture.periods.isEmpty());
     }

@@ -87,7 +87,7 @@ final class JsonArrayReader implements RecordReader {
                 return null;
             }
             return new ReplayRecord(index, null, null, null, model, null,
-                fields.text("instruction"), fields.text("output"), null, null, null);
+                fields.text("instruction"), fields.text("output"), null, null, null, null);
         } catch (JsonFields.InvalidFieldException e) {
             skip(location, e.getMessage());
             return null;

@@ -87,6 +87,7 @@ final class JsonLinesReader implements RecordReader {
                 fields.text("completionText"),
                 fields.integer("reportedPromptTokens"),
                 fields.integer("reportedCompletionTokens"),
+                fields.integer("reportedTotalTokens"),
                 fields.text("app"));
         } catch (JsonFields.InvalidFieldException e) {
             return skip(e.getMessage());

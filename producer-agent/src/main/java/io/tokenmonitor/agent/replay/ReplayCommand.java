@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "FILE is either a JSON array of objects with instruction, output and generator fields, or JSON Lines "
             + "with one TokenRequest-shaped object per line (requestId, userId, timestamp as epoch "
             + "milliseconds or ISO-8601, model, provider, promptText, completionText, reportedPromptTokens, "
-            + "reportedCompletionTokens, app). Invalid lines are reported on stderr and skipped."})
+            + "reportedCompletionTokens, reportedTotalTokens, app). Invalid lines are reported on stderr and skipped."})
 public final class ReplayCommand implements Callable<Integer> {
 
     /** Invalid records printed on stderr before the rest are only counted. */

@@ -21,5 +21,6 @@ public record ReplayRecord(
     String completionText,
     Long reportedPromptTokens,
     Long reportedCompletionTokens,
+    Long reportedTotalTokens,
     String app) {
 }

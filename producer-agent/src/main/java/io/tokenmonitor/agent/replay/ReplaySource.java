@@ -125,6 +125,7 @@ public final class ReplaySource implements RequestSource {
             .setCompletionText(record.completionText())
             .setReportedPromptTokens(record.reportedPromptTokens())
             .setReportedCompletionTokens(record.reportedCompletionTokens())
+            .setReportedTotalTokens(record.reportedTotalTokens())
             .setApp(format == InputFormat.JSON_ARRAY ? JSON_ARRAY_APP : record.app())
             .build();
     }
