@@ -77,7 +77,7 @@ public final class UsageQueries {
 
     /** Returns a user's plan, the default one when the user has none, with the period containing {@code now}. */
     public PlanView plan(String userId, Instant now) {
-        // One read, so the answer cannot mix the default plan with a plan that arrives meanwhile.
+        // One read, so the response cannot mix the default plan with a plan that arrives meanwhile.
         PlanState ownState = stores.plans().get(userId);
         PlanState state = ownState != null ? ownState : defaultPlan.toState(userId);
         UserPlan plan = state.getPlan();

@@ -125,8 +125,8 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
 
     /**
      * Rejects an event from the future, which would otherwise move the stream time ahead for every user of
-     * the partition, and an event whose period closed more than the grace period before the latest
-     * accepted event time; forwards the rest with their period.
+     * the partition. Rejects an event whose period closed more than the grace period before the latest
+     * accepted event time. Forwards the rest with their period.
      */
     private void checkEventTime(FixedKeyRecord<String, byte[]> record, TokenRequest request) {
         Instant eventTime = request.getTimestamp();
