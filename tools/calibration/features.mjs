@@ -1,4 +1,8 @@
 // The content profile of a text: counts of code point classes and runs that predict its token count.
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
 // schemas/src/main/java/io/tokenmonitor/profile/ContentProfile.java computes the same
 // counts; the samples in calibration.json pin the two together.
 
@@ -6,8 +10,14 @@
 export const FEATURE_NAMES = [
     'asciiLetters', 'latinLetters', 'words', 'uppercase', 'caseChanges',
     'digits', 'digitRuns', 'whitespace', 'whitespaceRuns', 'lineFeeds', 'punctuation', 'punctuationRuns',
-    'cyrillic', 'cjk', 'otherScripts', 'supplementary', 'otherCodePoints',
+    'cyrillic', 'cjk', 'otherScripts', 'supplementary', 'otherCodePoints', 'unlistedWords',
 ]
+
+/** Shortest run of ASCII letters that unlistedWords looks up in the word list. */
+export const MIN_LISTED_WORD_LENGTH = 4
+
+const WORD_LIST_PATH = join(dirname(fileURLToPath(import.meta.url)),
+    '..', '..', 'schemas', 'src', 'main', 'resources', 'profile', 'common-words.txt')
 
 /** Definition of each feature, written into calibration.json. */
 export const FEATURE_DEFINITIONS = {
@@ -33,6 +43,19 @@ export const FEATURE_DEFINITIONS = {
     supplementary: 'code points U+10000 and above that are not cjk, mostly emoji',
     otherCodePoints: 'every other code point: controls, Latin-1 symbols, IPA and combining marks, general '
         + 'punctuation such as curly quotes and dashes, BMP symbols and emoji, variation selectors, lone surrogates',
+    unlistedWords: `maximal runs of ${MIN_LISTED_WORD_LENGTH} or more asciiLetters code points that are not, `
+        + 'with the same case, in the word list common-words.txt (whole words of the Mistral v1 vocabulary)',
+}
+
+let listedWords = null
+
+// Loaded on first use, so that word-list.mjs can import this module before the list exists.
+function wordList() {
+    if (listedWords === null) {
+        listedWords = new Set(readFileSync(WORD_LIST_PATH, 'utf8').split('\n')
+            .filter((line) => line.length > 0 && !line.startsWith('#')))
+    }
+    return listedWords
 }
 
 const LETTER = 0
@@ -94,11 +117,26 @@ export function profileOf(text) {
     let previousLowercase = false
     let whitespaceRunLength = 0
     let whitespaceRunIsSpace = false
+    const words = wordList()
+    // Offset in UTF-16 code units of the current char and of the current run of ASCII letters.
+    let offset = 0
+    let letterRunStart = 0
+    const countUnlistedWord = (end) => {
+        if (end - letterRunStart >= MIN_LISTED_WORD_LENGTH && !words.has(text.slice(letterRunStart, end))) {
+            profile.unlistedWords++
+        }
+    }
 
     // for...of walks code points. A lone surrogate comes out as one code unit, as in Java.
     for (const character of text) {
         const c = character.codePointAt(0)
         const kind = classify(c)
+        if (kind === LETTER && previous !== LETTER) {
+            letterRunStart = offset
+        } else if (kind !== LETTER && previous === LETTER) {
+            countUnlistedWord(offset)
+        }
+        offset += character.length
 
         if (kind === WHITESPACE) {
             if (previous !== WHITESPACE) {
@@ -168,6 +206,9 @@ export function profileOf(text) {
     }
     if (previous === WHITESPACE) {
         profile.whitespaceRuns += countsAsWhitespaceRun(whitespaceRunLength, whitespaceRunIsSpace)
+    }
+    if (previous === LETTER) {
+        countUnlistedWord(offset)
     }
     return profile
 }

@@ -37,6 +37,9 @@ import java.util.List;
  * @param supplementary   U+10000 and above except {@code cjk}, mostly emoji
  * @param otherCodePoints every other code point: controls, Latin-1 symbols, combining marks, curly quotes and
  *                        dashes, BMP symbols and emoji, variation selectors, lone surrogates
+ * @param unlistedWords   maximal runs of 4 or more ASCII letters that are not, with the same case, in the word
+ *                        list {@code profile/common-words.txt}, the whole words of the Mistral v1 vocabulary.
+ *                        Mistral splits such a word into several pieces.
  */
 public record ContentProfile(
     long asciiLetters,
@@ -55,16 +58,17 @@ public record ContentProfile(
     long cjk,
     long otherScripts,
     long supplementary,
-    long otherCodePoints) {
+    long otherCodePoints,
+    long unlistedWords) {
 
     /** Component names in declaration order, which is also the order of the weights in calibration.json. */
     public static final List<String> FEATURE_NAMES = List.of(
         "asciiLetters", "latinLetters", "words", "uppercase", "caseChanges",
         "digits", "digitRuns", "whitespace", "whitespaceRuns", "lineFeeds", "punctuation", "punctuationRuns",
-        "cyrillic", "cjk", "otherScripts", "supplementary", "otherCodePoints");
+        "cyrillic", "cjk", "otherScripts", "supplementary", "otherCodePoints", "unlistedWords");
 
     /** The profile of an empty text. */
-    public static final ContentProfile EMPTY = new ContentProfile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final ContentProfile EMPTY = new ContentProfile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** Returns the profile of a text, computed in one pass over its code points, or {@link #EMPTY} for null. */
     public static ContentProfile of(String text) {
@@ -101,7 +105,8 @@ public record ContentProfile(
             Math.addExact(cjk, other.cjk),
             Math.addExact(otherScripts, other.otherScripts),
             Math.addExact(supplementary, other.supplementary),
-            Math.addExact(otherCodePoints, other.otherCodePoints));
+            Math.addExact(otherCodePoints, other.otherCodePoints),
+            Math.addExact(unlistedWords, other.unlistedWords));
     }
 
     /** Returns the counts in the order of {@link #FEATURE_NAMES}. */
@@ -109,7 +114,7 @@ public record ContentProfile(
         return new long[] {
             asciiLetters, latinLetters, words, uppercase, caseChanges,
             digits, digitRuns, whitespace, whitespaceRuns, lineFeeds, punctuation, punctuationRuns,
-            cyrillic, cjk, otherScripts, supplementary, otherCodePoints
+            cyrillic, cjk, otherScripts, supplementary, otherCodePoints, unlistedWords
         };
     }
 }

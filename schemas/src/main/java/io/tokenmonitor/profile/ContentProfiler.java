@@ -8,7 +8,8 @@ package io.tokenmonitor.profile;
  * lookups and two additions. The tables are indexed by the char
  * and the context it follows, and hold the increments of twelve counters packed into two longs, ten bits each.
  * The packed sums are unpacked every {@value #CHUNK_LENGTH} chars, before a field can overflow. Code points
- * above ASCII take a slower path with range checks.
+ * above ASCII take a slower path with range checks. A second, simpler loop over each chunk finds the runs of ASCII
+ * letters for {@code unlistedWords}, which measured faster than tracking them in the first loop.
  */
 final class ContentProfiler {
 
@@ -89,6 +90,9 @@ final class ContentProfiler {
         int otherScripts = 0;
         int supplementary = 0;
         int otherCodePoints = 0;
+        int unlistedWords = 0;
+        // Start index of the current run of ASCII letters. The run is empty while this equals the scanned index.
+        int letterRunStart = 0;
 
         char[] buffer = CHUNK_BUFFER.get();
         int context = AFTER_NOTHING;
@@ -151,6 +155,19 @@ final class ContentProfiler {
                 }
             }
 
+            for (int k = chunkStart; k < chunkEnd; k++) {
+                // c | 0x20 maps exactly the chars A-Z and a-z into a-z.
+                int lower = buffer[k - chunkStart] | 0x20;
+                if (lower < 'a' || lower > 'z') {
+                    if (k - letterRunStart >= CommonWords.MIN_LENGTH) {
+                        unlistedWords += letterRunStart >= chunkStart
+                            ? unlisted(buffer, letterRunStart - chunkStart, k - letterRunStart)
+                            : unlistedCopy(text, letterRunStart, k - letterRunStart);
+                    }
+                    letterRunStart = k + 1;
+                }
+            }
+
             asciiLetters += field(low, ASCII_LETTERS);
             words += field(low, WORDS);
             uppercase += field(low, UPPERCASE);
@@ -167,10 +184,25 @@ final class ContentProfiler {
         if (context == AFTER_WHITESPACE) {
             whitespaceRuns++;
         }
+        if (length - letterRunStart >= CommonWords.MIN_LENGTH) {
+            unlistedWords += unlistedCopy(text, letterRunStart, length - letterRunStart);
+        }
 
         return new ContentProfile(asciiLetters, latinLetters, words, uppercase, caseChanges,
             digits, digitRuns, whitespace, whitespaceRuns, lineFeeds, punctuation, punctuationRuns,
-            cyrillic, cjk, otherScripts, supplementary, otherCodePoints);
+            cyrillic, cjk, otherScripts, supplementary, otherCodePoints, unlistedWords);
+    }
+
+    // Copies a run that the chunk buffer no longer contains: one that started in an earlier chunk or ends the text.
+    private static int unlistedCopy(String text, int start, int length) {
+        char[] run = new char[length];
+        text.getChars(start, start + length, run, 0);
+        return unlisted(run, 0, length);
+    }
+
+    // Returns 1 when a run of ASCII letters counts in unlistedWords, else 0.
+    private static int unlisted(char[] chars, int start, int length) {
+        return CommonWords.contains(chars, start, length) ? 0 : 1;
     }
 
     private static int field(long packed, int field) {

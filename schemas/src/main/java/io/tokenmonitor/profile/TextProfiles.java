@@ -34,6 +34,7 @@ public final class TextProfiles {
             .setOtherScripts(profile.otherScripts())
             .setSupplementary(profile.supplementary())
             .setOtherCodePoints(profile.otherCodePoints())
+            .setUnlistedWords(profile.unlistedWords())
             .build();
     }
 
@@ -60,6 +61,7 @@ public final class TextProfiles {
             profile.getCjk(),
             profile.getOtherScripts(),
             profile.getSupplementary(),
-            profile.getOtherCodePoints());
+            profile.getOtherCodePoints(),
+            profile.getUnlistedWords());
     }
 }

@@ -142,8 +142,38 @@ class ContentProfileTest {
 
     @Test
     void shouldRejectOverflowInPlus() {
-        ContentProfile huge = new ContentProfile(Long.MAX_VALUE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        ContentProfile huge = new ContentProfile(Long.MAX_VALUE, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         assertThrows(ArithmeticException.class, () -> huge.plus(ContentProfile.of("a")));
+    }
+
+    @Test
+    void shouldCountUnlistedWordsCaseSensitively() {
+        assertEquals(0, ContentProfile.of("world World Hello").unlistedWords());
+        assertEquals(2, ContentProfile.of("WORLD hello").unlistedWords());
+        assertEquals(1, ContentProfile.of("xyzzy").unlistedWords());
+    }
+
+    @Test
+    void shouldSkipLetterRunsShorterThanFour() {
+        assertEquals(0, ContentProfile.of("xyz qq").unlistedWords());
+    }
+
+    @Test
+    void shouldEndLetterRunAtNonLetter() {
+        assertEquals(0, ContentProfile.of("world\u00e9world").unlistedWords());
+        assertEquals(2, ContentProfile.of("xyzzy\u00e9xyzzy").unlistedWords());
+        assertEquals(0, ContentProfile.of("world_world1world").unlistedWords());
+    }
+
+    @Test
+    void shouldLookUpLetterRunAcrossChunkEnd() {
+        // The profiler copies the text in chunks of 1000 chars, so these runs cross the first chunk end.
+        String padding = " ".repeat(998);
+
+        assertEquals(0, ContentProfile.of(padding + "world").unlistedWords());
+        assertEquals(1, ContentProfile.of(padding + "xyzzy").unlistedWords());
+        assertEquals(0, ContentProfile.of(padding + "world ").unlistedWords());
+        assertEquals(1, ContentProfile.of(padding + "xyzzy ").unlistedWords());
     }
 }

@@ -83,6 +83,10 @@ final class ProfileChecks {
         if (problem == null) {
             problem = compare("punctuationRuns", counts.punctuationRuns(), "punctuation", counts.punctuation());
         }
+        if (problem == null) {
+            // Each unlisted word is a run of at least 4 ASCII letters.
+            problem = compare("unlistedWords", counts.unlistedWords(), "asciiLetters / 4", counts.asciiLetters() / 4);
+        }
         return problem;
     }
 

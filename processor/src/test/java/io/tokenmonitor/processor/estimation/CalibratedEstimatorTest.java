@@ -52,10 +52,12 @@ class CalibratedEstimatorTest {
         int whitespace = ContentProfile.FEATURE_NAMES.indexOf("whitespace");
         int punctuation = ContentProfile.FEATURE_NAMES.indexOf("punctuation");
         int punctuationRuns = ContentProfile.FEATURE_NAMES.indexOf("punctuationRuns");
+        int unlistedWords = ContentProfile.FEATURE_NAMES.indexOf("unlistedWords");
 
-        // "hello world, again": 15 letters, 3 words, 2 single spaces (no runs), 1 comma in 1 run.
+        // "hello world, again": 15 letters, 3 words, 2 single spaces (no runs), 1 comma in 1 run, and "hello",
+        // which is not in the word list.
         double sum = 15 * weights[asciiLetters] + 3 * weights[words] + 2 * weights[whitespace]
-            + weights[punctuation] + weights[punctuationRuns];
+            + weights[punctuation] + weights[punctuationRuns] + weights[unlistedWords];
 
         assertEquals((long) Math.ceil(sum), CalibratedEstimator.forFamily(ModelFamily.LLAMA3).count("hello world, again"));
     }
@@ -64,7 +66,7 @@ class CalibratedEstimatorTest {
     void shouldCountSurrogatePairLikeOneCharacter() {
         CalibratedEstimator estimator = CalibratedEstimator.forFamily(ModelFamily.OPENAI);
 
-        assertEquals(estimator.estimate(new ContentProfile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0)),
+        assertEquals(estimator.estimate(new ContentProfile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0)),
             estimator.count("\uD83D\uDE80\uD83C\uDF89\uD83E\uDD73"));
     }
 
