@@ -77,7 +77,10 @@ public final class Plans {
         if (after.isPresent()) {
             return after.get();
         }
-        tryNamed(previousCalendarOf(state), name).orElseGet(() -> current.periodNamed(name));
+        // A malformed name gets the calendar's own error; a well-formed one names no period of this user.
+        if (tryNamed(previousCalendarOf(state), name).isEmpty()) {
+            current.periodNamed(name);
+        }
         throw new IllegalArgumentException("No billing period of this user is named '" + name + "': the calendar "
             + "changed at " + effectiveFrom);
     }

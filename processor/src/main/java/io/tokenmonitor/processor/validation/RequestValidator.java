@@ -6,8 +6,6 @@ import io.tokenmonitor.processor.plan.PlanBook;
 import io.tokenmonitor.processor.plan.Plans;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.serde.AvroSerde;
-import io.tokenmonitor.serde.UnknownSchemaException;
-import io.tokenmonitor.serde.WireFormatException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -72,19 +70,12 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        TokenRequest request;
-        try {
-            if (record.value() == null) {
-                throw new WireFormatException("Value is null");
-            }
-            request = requestSerde.deserialize(topic, record.value());
-        } catch (UnknownSchemaException e) {
-            reject(record, RejectionReason.UNKNOWN_SCHEMA, e.getMessage());
-            return;
-        } catch (WireFormatException e) {
-            reject(record, RejectionReason.UNDECODABLE, e.getMessage());
+        Decoded<TokenRequest> decoded = Decoded.decode(requestSerde, topic, record.value());
+        if (!decoded.isDecoded()) {
+            reject(record, decoded.rejection(), decoded.error());
             return;
         }
+        TokenRequest request = decoded.value();
 
         String problem = findMissingField(request);
         if (problem != null) {
