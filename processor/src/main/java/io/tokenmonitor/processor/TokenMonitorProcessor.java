@@ -1,7 +1,10 @@
 package io.tokenmonitor.processor;
 
 import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.http.AccessControl;
 import io.tokenmonitor.processor.http.ApiServer;
+import io.tokenmonitor.processor.http.ApiServices;
+import io.tokenmonitor.processor.http.QueryRouter;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
@@ -44,9 +47,16 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         Topology topology = new TokenMonitorTopology(config, registry, rejections).build();
         this.streams = new KafkaStreams(topology, config.streamsProperties());
 
-        UsageQueries queries = new UsageQueries(new StreamsStores(streams), new AvroSerde<>(registry, TokenUsage.class),
-            config.defaultPlan());
-        this.api = new ApiServer(queries, rejections, streams::state, Clock.systemUTC());
+        AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);
+        UsageStores stores = new StreamsStores(streams);
+        this.api = new ApiServer(new ApiServices(
+            localStores -> new UsageQueries(localStores, usageSerde, config.defaultPlan()),
+            stores,
+            QueryRouter.singleInstance(stores),
+            AccessControl.OPEN,
+            rejections,
+            streams::state,
+            Clock.systemUTC()));
     }
 
     /**

@@ -4,14 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import io.tokenmonitor.processor.query.RecentRequestsRecorder;
-import io.tokenmonitor.processor.query.UsageQueries;
-import io.tokenmonitor.processor.validation.RejectionCounter;
-import io.tokenmonitor.processor.validation.RequestValidator;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -39,18 +33,11 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String RETRY_AFTER_SECONDS = "1";
 
-    private final UsageQueries queries;
-    private final RejectionCounter rejections;
-    private final Supplier<KafkaStreams.State> streamsState;
-    private final Clock clock;
+    private final ApiServices services;
     private final Javalin app;
 
-    public ApiServer(UsageQueries queries, RejectionCounter rejections, Supplier<KafkaStreams.State> streamsState,
-                     Clock clock) {
-        this.queries = queries;
-        this.rejections = rejections;
-        this.streamsState = streamsState;
-        this.clock = clock;
+    public ApiServer(ApiServices services) {
+        this.services = services;
         this.app = createApp();
     }
 
@@ -77,10 +64,8 @@ public final class ApiServer implements AutoCloseable {
 
         javalin.get("/", this::index);
         javalin.get("/health", this::health);
-        javalin.get("/api/v1/stats", this::stats);
-        javalin.get("/api/v1/users/{userId}/usage", this::usage);
-        javalin.get("/api/v1/users/{userId}/requests", this::requests);
-        javalin.get("/api/v1/users/{userId}/plan", this::plan);
+        new UserEndpoints(services).register(javalin);
+        new AdminEndpoints(services).register(javalin);
 
         javalin.exception(BadRequestException.class, (e, ctx) ->
             ctx.status(400).json(new ApiError(400, e.getMessage(), e.parameter())));
@@ -109,55 +94,9 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        KafkaStreams.State state = streamsState.get();
+        KafkaStreams.State state = services.streamsState().get();
         boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
             || state == KafkaStreams.State.CREATED;
         ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streamsState", state.name()));
-    }
-
-    private void stats(Context ctx) {
-        ctx.json(Map.of("deadLetteredSinceStart", rejections.snapshot()));
-    }
-
-    private void usage(Context ctx) {
-        String userId = userId(ctx);
-        String periodName = ctx.queryParam("period");
-        try {
-            ctx.json(queries.usage(userId, periodName, clock.instant()));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("period", e.getMessage());
-        }
-    }
-
-    private void plan(Context ctx) {
-        ctx.json(queries.plan(userId(ctx), clock.instant()));
-    }
-
-    private void requests(Context ctx) {
-        String userId = userId(ctx);
-        int limit = RecentRequestsRecorder.MAX_RECENT_REQUESTS;
-        String limitText = ctx.queryParam("limit");
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > RecentRequestsRecorder.MAX_RECENT_REQUESTS) {
-                throw new BadRequestException("limit", "Invalid limit '" + limitText + "': expected a whole number from 1 to "
-                    + RecentRequestsRecorder.MAX_RECENT_REQUESTS);
-            }
-        }
-        ctx.json(queries.recentRequests(userId, limit));
-    }
-
-    private static String userId(Context ctx) {
-        String userId = ctx.pathParam("userId");
-        if (userId.isBlank() || userId.length() > RequestValidator.MAX_ID_LENGTH
-            || userId.chars().anyMatch(Character::isISOControl)) {
-            throw new BadRequestException("userId", "Invalid userId: expected 1 to " + RequestValidator.MAX_ID_LENGTH
-                + " characters without control characters");
-        }
-        return userId;
     }
 }

@@ -52,10 +52,16 @@ class ApiServerTest {
     }
 
     private void startServer(UsageStores stores) {
-        UsageQueries queries = new UsageQueries(stores, new AvroSerde<>(fixture.registry, TokenUsage.class),
-            DefaultPlan.HF_PRO.withMonthlyTokenLimit(LIMIT));
-        server = new ApiServer(queries, fixture.rejections, () -> KafkaStreams.State.RUNNING,
-            Clock.fixed(NOW, ZoneOffset.UTC));
+        AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(fixture.registry, TokenUsage.class);
+        DefaultPlan defaultPlan = DefaultPlan.HF_PRO.withMonthlyTokenLimit(LIMIT);
+        server = new ApiServer(new ApiServices(
+            localStores -> new UsageQueries(localStores, usageSerde, defaultPlan),
+            stores,
+            QueryRouter.singleInstance(stores),
+            AccessControl.OPEN,
+            fixture.rejections,
+            () -> KafkaStreams.State.RUNNING,
+            Clock.fixed(NOW, ZoneOffset.UTC)));
         int port = server.start("127.0.0.1", 0);
         baseUrl = "http://127.0.0.1:" + port;
     }

@@ -1,0 +1,30 @@
+package io.tokenmonitor.processor.http;
+
+import io.tokenmonitor.processor.query.UsageQueries;
+import io.tokenmonitor.processor.query.UsageStores;
+import io.tokenmonitor.processor.validation.RejectionCounter;
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * What the HTTP API reads from and who it asks.
+ *
+ * @param queries makes the queries over a set of stores
+ * @param localStores every store of this instance, for scans across its users
+ * @param router where per-user requests are answered
+ * @param access who may read what
+ * @param rejections dead-letter counts of this instance
+ * @param streamsState the state of this instance's Kafka Streams
+ * @param clock the time that picks the period in progress
+ */
+public record ApiServices(
+    Function<UsageStores, UsageQueries> queries,
+    UsageStores localStores,
+    QueryRouter router,
+    AccessControl access,
+    RejectionCounter rejections,
+    Supplier<KafkaStreams.State> streamsState,
+    Clock clock) {
+}
