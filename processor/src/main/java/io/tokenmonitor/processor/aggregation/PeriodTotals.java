@@ -1,9 +1,12 @@
 package io.tokenmonitor.processor.aggregation;
 
 import io.tokenmonitor.processor.period.BillingPeriod;
+import io.tokenmonitor.schema.DayUsage;
 import io.tokenmonitor.schema.ModelUsage;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,8 +21,12 @@ public final class PeriodTotals {
     private PeriodTotals() {
     }
 
-    /** Returns zero totals of a period. */
-    public static UsagePeriod empty(String userId, BillingPeriod period, long limit) {
+    /**
+     * Returns zero totals of a period.
+     *
+     * @param zone the time zone of the calendar that laid out the period, which dates the per-day totals
+     */
+    public static UsagePeriod empty(String userId, BillingPeriod period, long limit, ZoneId zone) {
         return UsagePeriod.newBuilder()
             .setUserId(userId)
             .setPeriod(period.name())
@@ -37,11 +44,19 @@ public final class PeriodTotals {
             .setResets(0)
             .setCostMicros(0)
             .setUnpricedRequests(0)
+            .setByProvider(new HashMap<>())
+            .setByDay(new HashMap<>())
+            .setTimeZone(zone.getId())
             .build();
     }
 
-    /** Adds one request's tokens to the totals and to its model's share. */
-    public static void add(UsagePeriod totals, TokenUsage usage) {
+    /**
+     * Adds one request's tokens to the totals, to its model's and its provider's share, and to the local
+     * day of its event time.
+     *
+     * @param zone the time zone that dates the request; the totals' own {@code timeZone} when they have one
+     */
+    public static void add(UsagePeriod totals, TokenUsage usage, ZoneId zone) {
         totals.setRequests(totals.getRequests() + 1);
         totals.setPromptTokens(totals.getPromptTokens() + usage.getPromptTokens());
         totals.setCompletionTokens(totals.getCompletionTokens() + usage.getCompletionTokens());
@@ -50,35 +65,49 @@ public final class PeriodTotals {
         if (usage.getTimestamp().isAfter(totals.getLastEventTime())) {
             totals.setLastEventTime(usage.getTimestamp());
         }
-
-        Map<String, ModelUsage> byModel = totals.getByModel();
-        ModelUsage model = byModel.get(usage.getModel());
-        if (model == null) {
-            model = new ModelUsage(0L, 0L, 0L, 0L, 0L, 0L);
-            byModel.put(usage.getModel(), model);
-        }
-        model.setRequests(model.getRequests() + 1);
-        model.setPromptTokens(model.getPromptTokens() + usage.getPromptTokens());
-        model.setCompletionTokens(model.getCompletionTokens() + usage.getCompletionTokens());
-        model.setTotalTokens(model.getTotalTokens() + usage.getTotalTokens());
-
         Long cost = usage.getCostMicros();
         if (cost == null) {
             totals.setUnpricedRequests(totals.getUnpricedRequests() + 1);
-            model.setUnpricedRequests(model.getUnpricedRequests() + 1);
         } else {
             totals.setCostMicros(Math.addExact(totals.getCostMicros(), cost));
-            model.setCostMicros(Math.addExact(model.getCostMicros(), cost));
+        }
+
+        addToShare(totals.getByModel(), usage.getModel(), usage);
+        addToShare(totals.getByProvider(), usage.getProvider(), usage);
+
+        String day = LocalDate.ofInstant(usage.getTimestamp(), zone).toString();
+        Map<String, DayUsage> byDay = totals.getByDay();
+        DayUsage dayUsage = byDay.computeIfAbsent(day, ignored -> new DayUsage(0L, 0L));
+        dayUsage.setRequests(dayUsage.getRequests() + 1);
+        dayUsage.setTotalTokens(dayUsage.getTotalTokens() + usage.getTotalTokens());
+    }
+
+    private static void addToShare(Map<String, ModelUsage> shares, String name, TokenUsage usage) {
+        ModelUsage share = shares.computeIfAbsent(name, ignored -> new ModelUsage(0L, 0L, 0L, 0L, 0L, 0L));
+        share.setRequests(share.getRequests() + 1);
+        share.setPromptTokens(share.getPromptTokens() + usage.getPromptTokens());
+        share.setCompletionTokens(share.getCompletionTokens() + usage.getCompletionTokens());
+        share.setTotalTokens(share.getTotalTokens() + usage.getTotalTokens());
+        Long cost = usage.getCostMicros();
+        if (cost == null) {
+            share.setUnpricedRequests(share.getUnpricedRequests() + 1);
+        } else {
+            share.setCostMicros(Math.addExact(share.getCostMicros(), cost));
         }
     }
 
-    /** Zeroes the totals and clears the thresholds that have alerted, keeping the period and its limit. */
+    /**
+     * Zeroes the totals, their per-model, per-provider and per-day shares, and clears the thresholds that
+     * have alerted, keeping the period, its limit and its time zone.
+     */
     public static void reset(UsagePeriod totals) {
         totals.setRequests(0);
         totals.setPromptTokens(0);
         totals.setCompletionTokens(0);
         totals.setTotalTokens(0);
         totals.setByModel(new HashMap<>());
+        totals.setByProvider(new HashMap<>());
+        totals.setByDay(new HashMap<>());
         totals.setAlertedThresholds(new ArrayList<>());
         totals.setLastRequestId("");
         totals.setResets(totals.getResets() + 1);

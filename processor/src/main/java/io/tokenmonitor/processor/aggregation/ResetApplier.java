@@ -21,8 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each record of the usage-resets topic: zeroes the user's totals of the period containing
- * {@code requestedAt} and clears the record of thresholds that have alerted there, so they fire again. The reset is
- * processed in order with the user's requests, since both topics are keyed and partitioned by user.
+ * {@code requestedAt}, with their per-model, per-provider and per-day shares, and clears the record of
+ * thresholds that have alerted there, so they fire again. The reset is processed in order with the user's
+ * requests, since both topics are keyed and partitioned by user.
  */
 public final class ResetApplier implements FixedKeyProcessor<String, byte[], CommandOutcome> {
 
@@ -74,7 +75,8 @@ public final class ResetApplier implements FixedKeyProcessor<String, byte[], Com
         String key = StoreKeys.periodKey(period.name(), reset.getUserId());
         UsagePeriod totals = periods.get(key);
         if (totals == null) {
-            totals = PeriodTotals.empty(reset.getUserId(), period, state.getPlan().getMonthlyTokenLimit());
+            totals = PeriodTotals.empty(reset.getUserId(), period, state.getPlan().getMonthlyTokenLimit(),
+                Plans.calendarAt(state, reset.getRequestedAt()).zone());
         }
         PeriodTotals.reset(totals);
         periods.put(key, totals);

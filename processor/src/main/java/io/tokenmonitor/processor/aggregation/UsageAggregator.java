@@ -8,6 +8,7 @@ import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.schema.UserPlan;
+import java.time.ZoneId;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -16,8 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Adds each request to its user's totals for the billing period of its event time under the user's plan,
- * in the store named {@code periodsStore}, and finds the plan's alert thresholds the new total reaches
- * for the first time in that period.
+ * in the store named {@code periodsStore}, with its model's, its provider's and its local day's share, and
+ * finds the plan's alert thresholds the new total reaches for the first time in that period.
  *
  * <p>Which thresholds have alerted is kept in the totals themselves, so each fires once per user and
  * period even if the limit changes, and one request that jumps past several fires each of them.
@@ -54,9 +55,13 @@ public final class UsageAggregator implements FixedKeyProcessor<String, TokenUsa
 
         UsagePeriod totals = periods.get(key);
         if (totals == null) {
-            totals = PeriodTotals.empty(usage.getUserId(), period, plan.getMonthlyTokenLimit());
+            totals = PeriodTotals.empty(usage.getUserId(), period, plan.getMonthlyTokenLimit(),
+                Plans.calendarAt(state, usage.getTimestamp()).zone());
+        } else if (totals.getTimeZone() == null) {
+            // Totals written before the zone was recorded: date their days from now on by the calendar in force.
+            totals.setTimeZone(Plans.calendarAt(state, usage.getTimestamp()).zone().getId());
         }
-        PeriodTotals.add(totals, usage);
+        PeriodTotals.add(totals, usage, ZoneId.of(totals.getTimeZone()));
         totals.setLimit(plan.getMonthlyTokenLimit());
         List<Integer> crossed = PeriodTotals.markReachedThresholds(totals, plan.getThresholdsPercent());
         periods.put(key, totals);

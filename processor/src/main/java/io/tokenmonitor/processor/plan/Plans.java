@@ -49,6 +49,18 @@ public final class Plans {
     }
 
     /**
+     * Returns the calendar that lays out the period containing an instant: the previous calendar before
+     * {@code layoutEffectiveFrom}, the plan's own calendar from then on.
+     */
+    public static BillingCalendar calendarAt(PlanState state, Instant instant) {
+        Instant effectiveFrom = state.getLayoutEffectiveFrom();
+        if (effectiveFrom != null && instant.isBefore(effectiveFrom)) {
+            return previousCalendarOf(state);
+        }
+        return calendarOf(state.getPlan());
+    }
+
+    /**
      * Returns the period with a name under a plan state: a start date {@code YYYY-MM-DD}, or a month
      * {@code YYYY-MM} for the period that starts in it. Around a change of calendar, periods of the previous
      * calendar that start before {@code layoutEffectiveFrom}, the first period of the new calendar, and the
