@@ -11,6 +11,7 @@ import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.SchemaRegistryClient;
 import io.tokenmonitor.schema.PlanState;
+import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.serde.AvroSerde;
@@ -144,6 +145,12 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         public ReadOnlyKeyValueStore<String, PlanState> plans() {
             return streams.store(StoreQueryParameters.fromNameAndType(
                 TokenMonitorTopology.USER_PLANS_STORE, QueryableStoreTypes.keyValueStore()));
+        }
+
+        @Override
+        public ReadOnlyKeyValueStore<String, UsageAlert> alerts() {
+            return streams.store(StoreQueryParameters.fromNameAndType(
+                TokenMonitorTopology.USAGE_ALERTS_STORE, QueryableStoreTypes.keyValueStore()));
         }
     }
 }

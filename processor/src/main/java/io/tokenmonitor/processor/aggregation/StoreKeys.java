@@ -29,4 +29,19 @@ public final class StoreKeys {
         return recentRequestPrefix(userId) + String.format("%019d", Long.MAX_VALUE - timestampMs)
             + SEPARATOR + requestId;
     }
+
+    /** Returns the prefix shared by every alert key of a user in a period. */
+    public static String alertPrefix(String userId, String periodName) {
+        return userId + SEPARATOR + periodName + SEPARATOR;
+    }
+
+    /**
+     * Returns the key of one alert. The event time and the threshold are zero-padded so a prefix scan returns
+     * a user's alerts of a period oldest first, and in ascending threshold order within one event.
+     */
+    public static String alertKey(String userId, String periodName, long timestampMs, int thresholdPercent,
+                                  String alertId) {
+        return alertPrefix(userId, periodName) + String.format("%019d", timestampMs) + SEPARATOR
+            + String.format("%04d", thresholdPercent) + SEPARATOR + alertId;
+    }
 }

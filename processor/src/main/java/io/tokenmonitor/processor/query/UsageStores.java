@@ -1,6 +1,7 @@
 package io.tokenmonitor.processor.query;
 
 import io.tokenmonitor.schema.PlanState;
+import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -31,4 +32,11 @@ public interface UsageStores {
      * @throws InvalidStateStoreException while the store is not queryable, for example during a rebalance
      */
     ReadOnlyKeyValueStore<String, PlanState> plans();
+
+    /**
+     * Returns the store of raised alerts, keyed so a prefix scan lists a user's alerts of a period oldest first.
+     *
+     * @throws InvalidStateStoreException while the store is not queryable, for example during a rebalance
+     */
+    ReadOnlyKeyValueStore<String, UsageAlert> alerts();
 }

@@ -2,7 +2,7 @@ package io.tokenmonitor.processor.topology;
 
 import io.tokenmonitor.processor.aggregation.PeriodUpdate;
 import io.tokenmonitor.processor.aggregation.UsageAggregator;
-import io.tokenmonitor.processor.alert.AlertRaiser;
+import io.tokenmonitor.processor.alert.AlertRecorder;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
@@ -17,6 +17,7 @@ import io.tokenmonitor.registry.SchemaRegistryClient;
 import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;
+import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.schema.UsageReset;
 import io.tokenmonitor.schema.UserPlan;
@@ -46,6 +47,7 @@ import org.apache.kafka.streams.state.Stores;
  * usage-resets ─ apply-reset ─┬─ rejected ───────────────────────────────┼──────────┘
  *                             └─ period updates ─────────────────────────┴─┬─ usage-periods
  *                                                                          └─ alerts ─ usage-alerts
+ *                                                                             (kept in usage-alerts-store)
  * </pre>
  *
  * <p>Every input is keyed by user id and the input topics have the same partition count, so every step
@@ -64,6 +66,14 @@ public final class TokenMonitorTopology {
      * value a {@link TokenUsage} in the wire format of the token-usage topic.
      */
     public static final String RECENT_REQUESTS_STORE = "recent-requests-store";
+
+    /**
+     * Store of every alert raised: key {@code <userId>\0<period>\0<event time ms, 19 digits>\0<threshold, 4
+     * digits>\0<alertId>}, so a prefix scan lists a user's alerts of a period oldest first; value the
+     * {@link UsageAlert} as sent to the usage-alerts topic. Kept forever, like the period totals; its changelog
+     * is compacted. A period has at most one alert per threshold for each reset.
+     */
+    public static final String USAGE_ALERTS_STORE = "usage-alerts-store";
 
     /** Store of each user's {@link PlanState}, keyed by user id; users without an entry have the default plan. */
     public static final String USER_PLANS_STORE = "user-plans-store";
@@ -125,6 +135,10 @@ public final class TokenMonitorTopology {
             Stores.persistentKeyValueStore(USER_PLANS_STORE),
             Serdes.String(),
             new AvroSerde<>(registry, PlanState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(USAGE_ALERTS_STORE),
+            Serdes.String(),
+            new AvroSerde<>(registry, UsageAlert.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STREAM_TIME_STORE),
             Serdes.String(),
@@ -189,7 +203,7 @@ public final class TokenMonitorTopology {
                     .withName("usage-periods-sink"));
 
         updates
-            .flatMapValues(AlertRaiser::alertsFor, Named.as("raise-alerts"))
+            .processValues(() -> new AlertRecorder(USAGE_ALERTS_STORE), Named.as("raise-alerts"), USAGE_ALERTS_STORE)
             .to(Topics.USAGE_ALERTS.name(),
                 Produced.with(Serdes.String(), Topics.USAGE_ALERTS.valueSerde(registry))
                     .withName("usage-alerts-sink"));

@@ -13,6 +13,7 @@ import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TopologyFixture;
 import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
+import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.serde.AvroSerde;
 import java.net.URI;
@@ -185,6 +186,11 @@ class ApiServerTest {
 
             @Override
             public ReadOnlyKeyValueStore<String, PlanState> plans() {
+                throw new InvalidStateStoreException("rebalancing");
+            }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, UsageAlert> alerts() {
                 throw new InvalidStateStoreException("rebalancing");
             }
         });

@@ -111,6 +111,11 @@ public final class TopologyFixture implements AutoCloseable {
             public ReadOnlyKeyValueStore<String, PlanState> plans() {
                 return driver.getKeyValueStore(TokenMonitorTopology.USER_PLANS_STORE);
             }
+
+            @Override
+            public ReadOnlyKeyValueStore<String, UsageAlert> alerts() {
+                return driver.getKeyValueStore(TokenMonitorTopology.USAGE_ALERTS_STORE);
+            }
         };
     }
 
