@@ -3,9 +3,12 @@ package io.tokenmonitor.processor.query;
 import java.util.List;
 
 /**
- * A user's newest requests, newest first by event time, as the HTTP API returns them.
+ * A page of a user's newest requests, newest first by event time, as the HTTP API returns them.
+ *
+ * @param nextBefore the event time to pass as {@code before} for the next, older page, as an ISO-8601 string
+ *     in UTC; null when the store holds no older request of the user
  */
-public record RecentRequestsView(String userId, List<RequestView> requests) {
+public record RecentRequestsView(String userId, List<RequestView> requests, String nextBefore) {
 
     /**
      * One request's token counts; the timestamp is its event time as an ISO-8601 string in UTC.

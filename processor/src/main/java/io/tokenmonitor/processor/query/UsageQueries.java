@@ -6,9 +6,11 @@ import io.tokenmonitor.processor.period.BillingPeriod;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import io.tokenmonitor.processor.plan.PlanBook;
 import io.tokenmonitor.processor.plan.Plans;
+import io.tokenmonitor.schema.DayUsage;
 import io.tokenmonitor.schema.ModelUsage;
 import io.tokenmonitor.schema.PlanState;
 import io.tokenmonitor.schema.TokenUsage;
+import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.schema.UserPlan;
 import io.tokenmonitor.serde.AvroSerde;
@@ -17,22 +19,31 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Usage queries over the local state stores.
+ * Usage queries over one set of state stores: those of this instance, or of a test driver. Per-user queries
+ * are complete when the stores hold the user's partition; {@link #topUsers} and {@link #users} cover only
+ * the users these stores hold.
  */
 public final class UsageQueries {
 
     private static final StringSerializer KEY_SERIALIZER = (StringSerializer) Serdes.String().serializer();
     private static final int DATE_NAME_LENGTH = "YYYY-MM-DD".length();
+    private static final int MONTH_NAME_LENGTH = "YYYY-MM".length();
+    private static final int INVERTED_TIME_LENGTH = 19;
 
     private final UsageStores stores;
     private final AvroSerde<TokenUsage> usageSerde;
@@ -55,24 +66,31 @@ public final class UsageQueries {
      * @throws IllegalArgumentException if the name is malformed or no period of the user starts then
      */
     public UsageView usage(String userId, String periodName, Instant now) {
-        PlanState state = new PlanBook(stores.plans(), defaultPlan).stateOf(userId);
-        BillingPeriod period;
-        UsagePeriod totals;
-        if (periodName == null) {
-            period = Plans.periodContaining(state, now);
-            totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
-        } else {
-            totals = periodName.length() == DATE_NAME_LENGTH
-                ? stores.periods().get(StoreKeys.periodKey(periodName, userId))
-                : null;
-            period = totals != null
-                ? new BillingPeriod(LocalDate.parse(totals.getPeriod()), totals.getPeriodStart(), totals.getPeriodEnd())
-                : Plans.periodNamed(state, periodName);
-            if (totals == null) {
-                totals = stores.periods().get(StoreKeys.periodKey(period.name(), userId));
-            }
+        return toView(userId, lookUp(userId, periodName, now));
+    }
+
+    /**
+     * Returns a user's requests and tokens per local day of a period, in the time zone of the period's
+     * calendar, with zeros for days without requests.
+     *
+     * @param periodName as for {@link #usage}
+     * @throws IllegalArgumentException as for {@link #usage}
+     */
+    public DailyUsageView daily(String userId, String periodName, Instant now) {
+        PeriodLookup lookup = lookUp(userId, periodName, now);
+        BillingPeriod period = lookup.period();
+        ZoneId zone = lookup.zone();
+        Map<String, DayUsage> byDay = lookup.totals() != null ? lookup.totals().getByDay() : Map.of();
+
+        List<DailyUsageView.Day> days = new ArrayList<>();
+        LocalDate last = LocalDate.ofInstant(period.end().minusMillis(1), zone);
+        for (LocalDate date = LocalDate.ofInstant(period.start(), zone); !date.isAfter(last); date = date.plusDays(1)) {
+            DayUsage day = byDay.get(date.toString());
+            days.add(new DailyUsageView.Day(date.toString(), day != null ? day.getRequests() : 0,
+                day != null ? day.getTotalTokens() : 0));
         }
-        return toView(userId, period, totals, state.getPlan().getMonthlyTokenLimit());
+        return new DailyUsageView(userId, period.name(), period.start().toString(), period.end().toString(),
+            zone.getId(), days);
     }
 
     /** Returns a user's plan, the default one when the user has none, with the period containing {@code now}. */
@@ -89,19 +107,244 @@ public final class UsageQueries {
             state.getLayoutEffectiveFrom() != null ? state.getLayoutEffectiveFrom().toString() : null);
     }
 
-    private static UsageView toView(String userId, BillingPeriod period, UsagePeriod totals, long planLimit) {
-        long limit = totals != null ? totals.getLimit() : planLimit;
-        long total = totals != null ? totals.getTotalTokens() : 0;
-        Map<String, UsageView.ModelTotals> byModel = new TreeMap<>();
-        if (totals != null) {
-            for (Map.Entry<String, ModelUsage> entry : totals.getByModel().entrySet()) {
-                ModelUsage model = entry.getValue();
-                byModel.put(entry.getKey(), new UsageView.ModelTotals(model.getRequests(), model.getPromptTokens(),
-                    model.getCompletionTokens(), model.getTotalTokens(),
-                    costDollars(model.getCostMicros(), model.getRequests(), model.getUnpricedRequests()),
-                    model.getUnpricedRequests()));
+    /**
+     * Returns a page of a user's newest requests, newest first. Requests that share a millisecond of event
+     * time are never split across pages, so a page may hold more than {@code limit} of them.
+     *
+     * @param before exclusive upper bound on event time, or null for the newest requests
+     */
+    public RecentRequestsView recentRequests(String userId, int limit, Instant before) {
+        List<RecentRequestsView.RequestView> page = new ArrayList<>();
+        long lastTimeMs = 0;
+        boolean hasOlder = false;
+        String prefix = StoreKeys.recentRequestPrefix(userId);
+        try (KeyValueIterator<String, byte[]> iterator = stores.recentRequests().prefixScan(prefix, KEY_SERIALIZER)) {
+            while (iterator.hasNext()) {
+                KeyValue<String, byte[]> entry = iterator.next();
+                long timeMs = timeOfRecentRequestKey(entry.key, prefix.length());
+                if (before != null && !Instant.ofEpochMilli(timeMs).isBefore(before)) {
+                    continue;
+                }
+                if (page.size() >= limit && timeMs != lastTimeMs) {
+                    hasOlder = true;
+                    break;
+                }
+                page.add(toRequestView(decode(entry.value)));
+                lastTimeMs = timeMs;
             }
         }
+        String nextBefore = hasOlder ? Instant.ofEpochMilli(lastTimeMs).toString() : null;
+        return new RecentRequestsView(userId, page, nextBefore);
+    }
+
+    /**
+     * Returns the alerts raised for a user in a period, oldest first.
+     *
+     * @param periodName as for {@link #usage}
+     * @throws IllegalArgumentException as for {@link #usage}
+     */
+    public AlertsView alerts(String userId, String periodName, Instant now) {
+        BillingPeriod period = lookUp(userId, periodName, now).period();
+        List<AlertsView.Alert> alerts = new ArrayList<>();
+        try (KeyValueIterator<String, UsageAlert> iterator =
+                 stores.alerts().prefixScan(StoreKeys.alertPrefix(userId, period.name()), KEY_SERIALIZER)) {
+            while (iterator.hasNext()) {
+                UsageAlert alert = iterator.next().value;
+                alerts.add(new AlertsView.Alert(alert.getAlertId(), alert.getThresholdPercent(), alert.getLimit(),
+                    alert.getTotalTokens(), alert.getTimestamp().toString(), alert.getRequestId(), alert.getCause()));
+            }
+        }
+        return new AlertsView(userId, period.name(), alerts);
+    }
+
+    /**
+     * Checks whether a user may spend {@code tokens} more in the period containing {@code now}: within the
+     * limit, and within the hard stop when the plan has one.
+     *
+     * @param tokens non-negative
+     */
+    public QuotaView quota(String userId, long tokens, Instant now) {
+        PeriodLookup lookup = lookUp(userId, null, now);
+        UsagePeriod totals = lookup.totals();
+        long used = totals != null ? totals.getTotalTokens() : 0;
+        long limit = totals != null ? totals.getLimit() : lookup.state().getPlan().getMonthlyTokenLimit();
+        long after = Math.addExact(used, tokens);
+        boolean withinLimit = after <= limit;
+
+        Integer hardStopPercent = lookup.state().getPlan().getHardStopPercent();
+        Long hardStopTokens = null;
+        Boolean withinHardStop = null;
+        if (hardStopPercent != null) {
+            hardStopTokens = BigDecimal.valueOf(limit).multiply(BigDecimal.valueOf(hardStopPercent))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.FLOOR)
+                .longValueExact();
+            withinHardStop = after <= hardStopTokens;
+        }
+        boolean allowed = withinHardStop != null ? withinHardStop : withinLimit;
+        return new QuotaView(userId, lookup.period().name(), tokens, used, limit, Math.max(0, limit - used),
+            hardStopPercent, hardStopTokens, withinLimit, withinHardStop, allowed);
+    }
+
+    /**
+     * Returns a user's usage report of a period: the totals and the period's requests still held, oldest first.
+     *
+     * @param periodName as for {@link #usage}
+     * @throws IllegalArgumentException as for {@link #usage}
+     */
+    public ExportView export(String userId, String periodName, Instant now) {
+        PeriodLookup lookup = lookUp(userId, periodName, now);
+        List<RecentRequestsView.RequestView> requests = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> iterator = stores.recentRequests()
+                 .prefixScan(StoreKeys.recentRequestPrefix(userId), KEY_SERIALIZER)) {
+            while (iterator.hasNext()) {
+                TokenUsage usage = decode(iterator.next().value);
+                if (lookup.period().contains(usage.getTimestamp())) {
+                    requests.add(toRequestView(usage));
+                }
+            }
+        }
+        // The store lists newest first.
+        Collections.reverse(requests);
+        return new ExportView(toView(userId, lookup), requests);
+    }
+
+    /**
+     * Returns the users of these stores with the most tokens in a period, highest first, ties by user id.
+     *
+     * @param periodName a start date {@code YYYY-MM-DD}, which matches the users whose period starts then; a
+     *     month {@code YYYY-MM}, which matches each user's period that starts in it under the user's plan; or
+     *     null for the period of the default plan that contains {@code now}
+     * @throws IllegalArgumentException if the name is malformed
+     */
+    public TopUsersView topUsers(String periodName, int limit, Instant now) {
+        PlanState defaultState = defaultPlan.toState("");
+        String name = periodName != null ? periodName : Plans.periodContaining(defaultState, now).name();
+        boolean isMonth = name.length() == MONTH_NAME_LENGTH;
+        if (isMonth) {
+            // Throws for a malformed month.
+            Plans.periodNamed(defaultState, name);
+        } else if (name.length() != DATE_NAME_LENGTH || !isDate(name)) {
+            throw new IllegalArgumentException("Invalid period '" + name + "': expected YYYY-MM-DD or YYYY-MM");
+        }
+
+        String prefix = isMonth ? name + "-" : name + StoreKeys.SEPARATOR;
+        PlanBook plans = new PlanBook(stores.plans(), defaultPlan);
+        List<UsagePeriod> matches = new ArrayList<>();
+        try (KeyValueIterator<String, UsagePeriod> iterator = stores.periods().prefixScan(prefix, KEY_SERIALIZER)) {
+            while (iterator.hasNext()) {
+                UsagePeriod totals = iterator.next().value;
+                if (!isMonth || totals.getPeriod().equals(periodStartingIn(plans, totals.getUserId(), name))) {
+                    matches.add(totals);
+                }
+            }
+        }
+
+        matches.sort(Comparator.comparingLong(UsagePeriod::getTotalTokens).reversed()
+            .thenComparing(UsagePeriod::getUserId));
+        List<TopUsersView.TopUser> users = new ArrayList<>();
+        for (UsagePeriod totals : matches.subList(0, Math.min(limit, matches.size()))) {
+            users.add(new TopUsersView.TopUser(totals.getUserId(), totals.getRequests(), totals.getTotalTokens(),
+                totals.getLimit(), percentOf(totals.getTotalTokens(), totals.getLimit()),
+                costDollars(totals.getCostMicros(), totals.getRequests(), totals.getUnpricedRequests())));
+        }
+        return new TopUsersView(name, users);
+    }
+
+    /**
+     * Returns the ids, in ascending order, of the users these stores hold totals or a plan for that start with
+     * {@code prefix}, at most {@code limit} of them.
+     *
+     * <p>NOTE: this reads every key of the period totals store, since those keys start with the period.
+     */
+    public UserListView users(String prefix, int limit) {
+        String wanted = prefix != null ? prefix : "";
+        TreeSet<String> users = new TreeSet<>();
+        try (KeyValueIterator<String, UsagePeriod> iterator = stores.periods().all()) {
+            while (iterator.hasNext()) {
+                String key = iterator.next().key;
+                String userId = key.substring(key.indexOf(StoreKeys.SEPARATOR) + 1);
+                if (userId.startsWith(wanted)) {
+                    keepSmallest(users, userId, limit + 1);
+                }
+            }
+        }
+        try (KeyValueIterator<String, PlanState> iterator = stores.plans().prefixScan(wanted, KEY_SERIALIZER)) {
+            while (iterator.hasNext()) {
+                keepSmallest(users, iterator.next().key, limit + 1);
+            }
+        }
+        boolean truncated = users.size() > limit;
+        List<String> page = new ArrayList<>(users).subList(0, Math.min(limit, users.size()));
+        return new UserListView(page, truncated);
+    }
+
+    private static void keepSmallest(TreeSet<String> users, String userId, int maxSize) {
+        users.add(userId);
+        if (users.size() > maxSize) {
+            users.pollLast();
+        }
+    }
+
+    /** Returns the name of the user's period that starts in a month, or null when none does. */
+    private static String periodStartingIn(PlanBook plans, String userId, String month) {
+        try {
+            return Plans.periodNamed(plans.stateOf(userId), month).name();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isDate(String name) {
+        try {
+            LocalDate.parse(name);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** A user's plan state, a period of the user and its totals, null when the user has none there. */
+    private record PeriodLookup(PlanState state, BillingPeriod period, UsagePeriod totals) {
+
+        /** Returns the time zone that dates the period's days. */
+        ZoneId zone() {
+            if (totals != null && totals.getTimeZone() != null) {
+                return ZoneId.of(totals.getTimeZone());
+            }
+            return Plans.calendarAt(state, period.start()).zone();
+        }
+    }
+
+    /**
+     * Finds a user's period by name, or the one containing {@code now} when the name is null, and its totals.
+     *
+     * @throws IllegalArgumentException if the name is malformed or no period of the user starts then
+     */
+    private PeriodLookup lookUp(String userId, String periodName, Instant now) {
+        PlanState state = new PlanBook(stores.plans(), defaultPlan).stateOf(userId);
+        if (periodName == null) {
+            BillingPeriod period = Plans.periodContaining(state, now);
+            return new PeriodLookup(state, period, stores.periods().get(StoreKeys.periodKey(period.name(), userId)));
+        }
+        // Totals stored under a date name are found even when the user's calendar has changed since.
+        UsagePeriod totals = periodName.length() == DATE_NAME_LENGTH
+            ? stores.periods().get(StoreKeys.periodKey(periodName, userId))
+            : null;
+        if (totals != null) {
+            BillingPeriod period = new BillingPeriod(LocalDate.parse(totals.getPeriod()), totals.getPeriodStart(),
+                totals.getPeriodEnd());
+            return new PeriodLookup(state, period, totals);
+        }
+        BillingPeriod period = Plans.periodNamed(state, periodName);
+        return new PeriodLookup(state, period, stores.periods().get(StoreKeys.periodKey(period.name(), userId)));
+    }
+
+    private static UsageView toView(String userId, PeriodLookup lookup) {
+        UsagePeriod totals = lookup.totals();
+        UserPlan plan = lookup.state().getPlan();
+        BillingPeriod period = lookup.period();
+        long limit = totals != null ? totals.getLimit() : plan.getMonthlyTokenLimit();
+        long total = totals != null ? totals.getTotalTokens() : 0;
 
         return new UsageView(
             userId,
@@ -119,31 +362,48 @@ public final class UsageQueries {
                 ? costDollars(totals.getCostMicros(), totals.getRequests(), totals.getUnpricedRequests())
                 : Cost.formatDollars(0),
             totals != null ? totals.getUnpricedRequests() : 0,
-            byModel);
+            toShareViews(totals != null ? totals.getByModel() : Map.of()),
+            toShareViews(totals != null ? totals.getByProvider() : Map.of()),
+            List.copyOf(plan.getThresholdsPercent()),
+            totals != null ? List.copyOf(totals.getAlertedThresholds()) : List.of(),
+            plan.getHardStopPercent(),
+            lookup.zone().getId());
     }
 
-    /** Returns up to {@code limit} of a user's newest requests, newest first. */
-    public RecentRequestsView recentRequests(String userId, int limit) {
-        List<RecentRequestsView.RequestView> requests = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> iterator =
-                 stores.recentRequests().prefixScan(StoreKeys.recentRequestPrefix(userId), KEY_SERIALIZER)) {
-            while (iterator.hasNext() && requests.size() < limit) {
-                KeyValue<String, byte[]> entry = iterator.next();
-                TokenUsage usage = usageSerde.deserialize(Topics.TOKEN_USAGE.name(), entry.value);
-                requests.add(new RecentRequestsView.RequestView(
-                    usage.getRequestId(),
-                    usage.getTimestamp().toString(),
-                    usage.getModel(),
-                    usage.getProvider(),
-                    usage.getPromptTokens(),
-                    usage.getCompletionTokens(),
-                    usage.getTotalTokens(),
-                    usage.getTokenSource().name(),
-                    usage.getEstimator(),
-                    usage.getCostMicros() != null ? Cost.formatDollars(usage.getCostMicros()) : null));
-            }
+    private static Map<String, UsageView.ModelTotals> toShareViews(Map<String, ModelUsage> shares) {
+        Map<String, UsageView.ModelTotals> views = new TreeMap<>();
+        for (Map.Entry<String, ModelUsage> entry : shares.entrySet()) {
+            ModelUsage share = entry.getValue();
+            views.put(entry.getKey(), new UsageView.ModelTotals(share.getRequests(), share.getPromptTokens(),
+                share.getCompletionTokens(), share.getTotalTokens(),
+                costDollars(share.getCostMicros(), share.getRequests(), share.getUnpricedRequests()),
+                share.getUnpricedRequests()));
         }
-        return new RecentRequestsView(userId, requests);
+        return views;
+    }
+
+    private TokenUsage decode(byte[] value) {
+        return usageSerde.deserialize(Topics.TOKEN_USAGE.name(), value);
+    }
+
+    private static RecentRequestsView.RequestView toRequestView(TokenUsage usage) {
+        return new RecentRequestsView.RequestView(
+            usage.getRequestId(),
+            usage.getTimestamp().toString(),
+            usage.getModel(),
+            usage.getProvider(),
+            usage.getPromptTokens(),
+            usage.getCompletionTokens(),
+            usage.getTotalTokens(),
+            usage.getTokenSource().name(),
+            usage.getEstimator(),
+            usage.getCostMicros() != null ? Cost.formatDollars(usage.getCostMicros()) : null);
+    }
+
+    /** Returns the event time in a recent-request key, which stores it inverted, see {@link StoreKeys}. */
+    private static long timeOfRecentRequestKey(String key, int prefixLength) {
+        String inverted = key.substring(prefixLength, prefixLength + INVERTED_TIME_LENGTH);
+        return Long.MAX_VALUE - Long.parseLong(inverted);
     }
 
     /** Returns the cost in dollars, or null when there are requests and none has a known price. */

@@ -1,5 +1,6 @@
 package io.tokenmonitor.processor.query;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Map;
  *     there are requests and none of them has a known price
  * @param unpricedRequests requests without a known price, which costDollars leaves out
  * @param byModel usage per model id
+ * @param byProvider usage per inference provider, in the same shape as byModel
+ * @param thresholdsPercent the plan's alert thresholds in percent of the limit, ascending
+ * @param alertedThresholds thresholds that have raised an alert in the period since its last reset, ascending
+ * @param hardStopPercent percent of the limit past which applications should stop sending, or null for none
+ * @param timeZone IANA time zone of the calendar that laid out the period
  */
 public record UsageView(
     String userId,
@@ -26,9 +32,14 @@ public record UsageView(
     long remainingTokens,
     String costDollars,
     long unpricedRequests,
-    Map<String, ModelTotals> byModel) {
+    Map<String, ModelTotals> byModel,
+    Map<String, ModelTotals> byProvider,
+    List<Integer> thresholdsPercent,
+    List<Integer> alertedThresholds,
+    Integer hardStopPercent,
+    String timeZone) {
 
-    /** Usage of one model within the period. */
+    /** Usage of one model, or one provider, within the period. */
     public record ModelTotals(long requests, long promptTokens, long completionTokens, long totalTokens,
                               String costDollars, long unpricedRequests) {
     }
