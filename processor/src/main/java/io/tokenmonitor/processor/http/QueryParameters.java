@@ -14,7 +14,7 @@ final class QueryParameters {
     private QueryParameters() {
     }
 
-    /** Returns a whole number from {@code min} to {@code max}, or {@code defaultValue} when the parameter is absent. */
+    /** Returns a whole number from {@code min} to {@code max}, or {@code defaultValue} when absent. */
     static int intParam(Context ctx, String name, int defaultValue, int min, int max) {
         String text = ctx.queryParam(name);
         if (text == null) {

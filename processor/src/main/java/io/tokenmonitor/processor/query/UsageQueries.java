@@ -84,7 +84,8 @@ public final class UsageQueries {
 
         List<DailyUsageView.Day> days = new ArrayList<>();
         LocalDate last = LocalDate.ofInstant(period.end().minusMillis(1), zone);
-        for (LocalDate date = LocalDate.ofInstant(period.start(), zone); !date.isAfter(last); date = date.plusDays(1)) {
+        LocalDate first = LocalDate.ofInstant(period.start(), zone);
+        for (LocalDate date = first; !date.isAfter(last); date = date.plusDays(1)) {
             DayUsage day = byDay.get(date.toString());
             days.add(new DailyUsageView.Day(date.toString(), day != null ? day.getRequests() : 0,
                 day != null ? day.getTotalTokens() : 0));
