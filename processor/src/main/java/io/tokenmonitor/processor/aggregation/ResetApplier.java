@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each record of the usage-resets topic: zeroes the user's totals of the period containing
- * {@code requestedAt}, with their per-model, per-provider and per-day shares, and clears the record of
+ * {@code requestedAt} and their per-model, per-provider and per-day shares. It also clears the record of
  * thresholds that have alerted there, so they fire again. The reset is processed in order with the user's
  * requests, since both topics are keyed and partitioned by user.
  */

@@ -36,8 +36,8 @@ final class AdminEndpoints {
         app.get("/api/v1/stats", this::stats);
     }
 
-    // TODO: answer only from this instance when scope=local, and gather from every instance otherwise. Both
-    // read the local stores for now, so with several instances the lists miss the other instances' users.
+    // TODO: read only this instance's stores when scope=local, and merge the lists of every instance otherwise.
+    // Both read the local stores for now, so with several instances the lists miss the other instances' users.
     private void topUsers(Context ctx) {
         services.access().requireAdmin(ctx);
         int limit = QueryParameters.intParam(ctx, "limit", DEFAULT_TOP_LIMIT, 1, MAX_LIST_LIMIT);

@@ -6,7 +6,7 @@ import java.util.List;
  * A page of a user's newest requests, newest first by event time, as the HTTP API returns them.
  *
  * @param nextBefore the event time to pass as {@code before} for the next, older page, as an ISO-8601 string
- *     in UTC; null when the store holds no older request of the user
+ *     in UTC; null when the store contains no older request of the user
  */
 public record RecentRequestsView(String userId, List<RequestView> requests, String nextBefore) {
 

@@ -36,7 +36,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 /**
  * Usage queries over one set of state stores: those of this instance, or of a test driver. Per-user queries
  * are complete when the stores hold the user's partition; {@link #topUsers} and {@link #users} cover only
- * the users these stores hold.
+ * the users these stores contain.
  */
 public final class UsageQueries {
 
@@ -110,7 +110,7 @@ public final class UsageQueries {
 
     /**
      * Returns a page of a user's newest requests, newest first. Requests that share a millisecond of event
-     * time are never split across pages, so a page may hold more than {@code limit} of them.
+     * time are never split across pages, so a page may contain more than {@code limit} of them.
      *
      * @param before exclusive upper bound on event time, or null for the newest requests
      */
@@ -252,7 +252,7 @@ public final class UsageQueries {
     }
 
     /**
-     * Returns the ids, in ascending order, of the users these stores hold totals or a plan for that start with
+     * Returns the ids, in ascending order, of the users these stores contain totals or a plan for that start with
      * {@code prefix}, at most {@code limit} of them.
      *
      * <p>NOTE: this reads every key of the period totals store, since those keys start with the period.

@@ -43,7 +43,7 @@ class AdminQueriesApiTest {
     }
 
     @Test
-    void shouldOrderTopUsersByTokensAndApplyLimit() throws Exception {
+    void shouldRankTopUsersByTokens() throws Exception {
         api.fixture.send(reported("e", FEBRUARY, 900, 0));
         api.fixture.send(reported("a", MARCH, 300, 0));
         api.fixture.send(reported("b", MARCH, 600, 100));

@@ -55,7 +55,7 @@ final class TestApi implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Returns the JSON body of a GET that must answer 200. */
+    /** Returns the JSON body of a GET that must return 200. */
     JsonNode getJson(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = get(path);
         if (response.statusCode() != 200) {

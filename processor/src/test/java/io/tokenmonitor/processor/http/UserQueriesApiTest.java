@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The per-user endpoints over the real topology. Expected numbers are worked out by hand in the comments;
- * gpt-4o costs $2.50 per million prompt tokens and $10 per million completion tokens, and the Llama model of
- * the test requests has no price.
+ * The per-user endpoints over the real topology. Expected numbers are worked out by hand in the comments.
+ * The catalogue prices gpt-4o at $2.50 per million prompt tokens and $10 per million completion tokens, and
+ * has no price for the Llama model of the test requests.
  */
 class UserQueriesApiTest {
 
@@ -128,7 +128,7 @@ class UserQueriesApiTest {
     }
 
     @Test
-    void shouldKeepRequestsOfOneMillisecondOnOnePage() throws Exception {
+    void shouldKeepMillisecondTiesOnOnePage() throws Exception {
         Instant base = Instant.parse("2026-03-20T07:00:00Z");
         sendWithId("r1", base);
         sendWithId("r2", base.plusSeconds(1));
