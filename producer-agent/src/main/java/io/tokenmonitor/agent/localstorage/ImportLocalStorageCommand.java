@@ -117,20 +117,19 @@ public final class ImportLocalStorageCommand implements Callable<Integer> {
 
     private void printProblems(TrackerHistory history, PrintWriter err) {
         String fileName = file.getFileName().toString();
-        printLimited(history.notes(), "Changed ", " of " + fileName, "Further changed entries are not printed.", err);
-        printLimited(history.problems(), "Skipped ", " of " + fileName,
+        printLimited(history.notes(), "Changed " + fileName + " ", "Further changed entries are not printed.", err);
+        printLimited(history.problems(), "Skipped " + fileName + " ",
             "Further invalid entries are counted but not printed.", err);
         err.flush();
     }
 
-    private static void printLimited(List<String> lines, String prefix, String suffix, String overflow,
-                                     PrintWriter err) {
+    private static void printLimited(List<String> lines, String prefix, String overflow, PrintWriter err) {
         for (int i = 0; i < lines.size(); i++) {
             if (i == MAX_PRINTED_ENTRIES) {
                 err.println(overflow);
                 return;
             }
-            err.println(prefix + lines.get(i) + suffix);
+            err.println(prefix + lines.get(i));
         }
     }
 }

@@ -54,9 +54,9 @@ class ImportLocalStorageCommandTest {
 
         assertEquals(AgentCommand.EXIT_OK, run.exitCode(), run.err());
         assertEquals("sent=5 failed=0 skipped=2 duplicates=1", run.out().trim());
-        assertTrue(run.err().contains("Skipped entry 3: requestId is missing"), run.err());
-        assertTrue(run.err().contains("Skipped entry 7: completionTokens is negative: -1"), run.err());
-        assertTrue(run.err().contains("Changed entry 4: totalTokens 12397"), run.err());
+        assertTrue(run.err().contains("Skipped tokenUsage.json entry 3: requestId is missing"), run.err());
+        assertTrue(run.err().contains("Skipped tokenUsage.json entry 7: completionTokens is negative: -1"), run.err());
+        assertTrue(run.err().contains("Changed tokenUsage.json entry 4: totalTokens 12397"), run.err());
 
         List<ProducerRecord<String, TokenRequest>> records = clients.producer.history();
         assertEquals(5, records.size());
@@ -166,7 +166,7 @@ class ImportLocalStorageCommandTest {
 
         assertEquals(AgentCommand.EXIT_OK, run.exitCode(), run.err());
         assertEquals("sent=1 failed=0 skipped=1 duplicates=0", run.out().trim());
-        assertTrue(run.err().contains("Skipped entry 1: "), run.err());
+        assertTrue(run.err().contains("Skipped entries.json entry 1: "), run.err());
         assertTrue(run.err().contains(expectedError), run.err());
         assertEquals(List.of("ok"), sentRequests().stream().map(TokenRequest::getRequestId).toList());
     }
