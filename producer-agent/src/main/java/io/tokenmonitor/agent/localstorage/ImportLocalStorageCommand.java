@@ -80,6 +80,10 @@ public final class ImportLocalStorageCommand implements Callable<Integer> {
             return AgentCommand.EXIT_FAILURE;
         }
         printProblems(history, err);
+        if (history.requests().isEmpty()) {
+            printSummary(0, 0, history, out);
+            return AgentCommand.EXIT_OK;
+        }
 
         SchemaRegistryClient registry = parent.clients().registry(connection.schemaRegistryUrl());
         long sent;
@@ -109,10 +113,14 @@ public final class ImportLocalStorageCommand implements Callable<Integer> {
             err.println("Stopped because a send failed: " + stopReason);
             err.flush();
         }
+        printSummary(sent, failed, history, out);
+        return failed == 0 && stopReason == null ? AgentCommand.EXIT_OK : AgentCommand.EXIT_FAILURE;
+    }
+
+    private static void printSummary(long sent, long failed, TrackerHistory history, PrintWriter out) {
         out.println("sent=" + sent + " failed=" + failed + " skipped=" + history.skipped()
             + " duplicates=" + history.duplicates());
         out.flush();
-        return failed == 0 && stopReason == null ? AgentCommand.EXIT_OK : AgentCommand.EXIT_FAILURE;
     }
 
     private void printProblems(TrackerHistory history, PrintWriter err) {

@@ -1,6 +1,7 @@
 package io.tokenmonitor.agent.localstorage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.agent.TextOptions;
@@ -47,7 +48,9 @@ public record TrackerHistory(List<TokenRequest> requests, List<String> problems,
     /** Latest timestamp accepted; later ones are typing errors, and epoch milliseconds must fit in a long. */
     private static final Instant LATEST_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Parses whole documents only: text after the first JSON value makes the file invalid. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Returns the number of entries skipped because they were invalid. */
     public int skipped() {
@@ -97,8 +100,9 @@ public record TrackerHistory(List<TokenRequest> requests, List<String> problems,
             }
         }
         if (value == null || !value.isArray()) {
-            throw new HistoryFormatException("the value under " + STORAGE_KEY + " is a "
-                + (value == null ? "empty string" : typeOf(value)) + ", expected a JSON array");
+            String found = value == null || value.isMissingNode() ? "an empty string" : "a " + typeOf(value);
+            throw new HistoryFormatException("the value under " + STORAGE_KEY + " is " + found
+                + ", expected a JSON array");
         }
         return value;
     }

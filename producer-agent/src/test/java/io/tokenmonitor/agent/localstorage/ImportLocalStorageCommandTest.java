@@ -129,9 +129,11 @@ class ImportLocalStorageCommandTest {
         "{\"tokenUsage\": \"not json\"}         | is not valid JSON",
         "{\"tokenUsage\": \"{}\"}               | is a JSON object, expected a JSON array",
         "{\"tokenUsage\": 5}                    | is a JSON number, expected a JSON array",
+        "{\"tokenUsage\": \"\"}                 | is an empty string, expected a JSON array",
         "42                                     | contains a JSON number",
         "[{\"requestId\": \"a\"                 | invalid JSON",
         "''                                     | the file is empty",
+        "[] []                                  | invalid JSON",
     })
     void shouldFailOnFileWithoutHistoryArray(String content, String expectedError) throws Exception {
         AgentRun run = importFile(write("bad.json", content));
@@ -169,6 +171,15 @@ class ImportLocalStorageCommandTest {
         assertTrue(run.err().contains("Skipped entries.json entry 1: "), run.err());
         assertTrue(run.err().contains(expectedError), run.err());
         assertEquals(List.of("ok"), sentRequests().stream().map(TokenRequest::getRequestId).toList());
+    }
+
+    @Test
+    void shouldSendNothingForEmptyHistory() throws Exception {
+        AgentRun run = importFile(write("empty.json", "{\"tokenUsage\": \"[]\"}"));
+
+        assertEquals(AgentCommand.EXIT_OK, run.exitCode(), run.err());
+        assertEquals("sent=0 failed=0 skipped=0 duplicates=0", run.out().trim());
+        assertNull(clients.producer, "no producer is created when nothing is sent");
     }
 
     @Test
