@@ -39,12 +39,19 @@ final class PlanOptions {
             + "(default: ${DEFAULT-VALUE}).")
     Duration maxClockSkew;
 
+    @Option(names = "--dedup-horizon", defaultValue = "P7D",
+        description = "How long request ids are remembered to drop duplicates, measured in event time, "
+            + "ISO-8601 duration; events older than this before the latest accepted one are rejected as late, "
+            + "imported ones too (default: ${DEFAULT-VALUE}).")
+    Duration dedupHorizon;
+
     /** Returns the settings with these options applied. */
     ProcessorConfig applyTo(ProcessorConfig config) {
         DefaultPlan plan = DefaultPlan.HF_PRO
             .withMonthlyTokenLimit(monthlyLimit)
             .withThresholdsPercent(thresholdsPercent)
             .withCalendar(timeZone, anchorDay);
-        return config.withDefaultPlan(plan).withGracePeriod(gracePeriod).withMaxClockSkew(maxClockSkew);
+        return config.withDefaultPlan(plan).withGracePeriod(gracePeriod).withMaxClockSkew(maxClockSkew)
+            .withDedupHorizon(dedupHorizon);
     }
 }

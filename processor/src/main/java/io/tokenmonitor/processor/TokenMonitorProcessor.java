@@ -72,8 +72,9 @@ public final class TokenMonitorProcessor implements AutoCloseable {
 
     private void startAll() {
         LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, default plan {}, grace period {}, "
-                + "max clock skew {}", config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(),
-            config.stateDir(), config.defaultPlan(), config.gracePeriod(), config.maxClockSkew());
+                + "max clock skew {}, dedup horizon {}", config.applicationId(), config.bootstrapServers(),
+            config.schemaRegistryUrl(), config.stateDir(), config.defaultPlan(), config.gracePeriod(),
+            config.maxClockSkew(), config.dedupHorizon());
         streams.setStateListener((newState, oldState) ->
             LOG.info("Kafka Streams state {} -> {}", oldState, newState));
         streams.setUncaughtExceptionHandler(exception -> {

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param defaultPlan the plan of users without one of their own
  * @param gracePeriod how long after its period ends a late event is still counted in it
  * @param maxClockSkew how far ahead of the processor's wall clock an event time may be
+ * @param dedupHorizon how long a request id is remembered for deduplication, measured in stream time; an
+ *     event older than this before the stream time is rejected as late, imported or not
  * @param commitInterval Kafka Streams commit interval; with exactly-once it bounds end-to-end latency
  * @param streamThreads stream threads of this instance
  * @param modelCatalogFile a user catalogue that extends or overrides the shipped one, or null
@@ -41,6 +43,7 @@ public record ProcessorConfig(
     DefaultPlan defaultPlan,
     Duration gracePeriod,
     Duration maxClockSkew,
+    Duration dedupHorizon,
     Duration commitInterval,
     int streamThreads,
     Path modelCatalogFile,
@@ -48,6 +51,9 @@ public record ProcessorConfig(
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    /** Default deduplication horizon: longer than any producer retry or re-sent browser history. */
+    public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofDays(7);
 
     public ProcessorConfig {
         if (httpPort < 0 || httpPort > 65535) {
@@ -58,6 +64,9 @@ public record ProcessorConfig(
         }
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("Maximum clock skew must not be negative, got " + maxClockSkew);
+        }
+        if (dedupHorizon.isNegative() || dedupHorizon.isZero()) {
+            throw new IllegalArgumentException("Deduplication horizon must be positive, got " + dedupHorizon);
         }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("Stream threads must be at least 1, got " + streamThreads);
@@ -76,6 +85,7 @@ public record ProcessorConfig(
             DefaultPlan.HF_PRO,
             DEFAULT_GRACE_PERIOD,
             DEFAULT_MAX_CLOCK_SKEW,
+            DEFAULT_DEDUP_HORIZON,
             Duration.ofMillis(100),
             1,
             null,
@@ -84,32 +94,38 @@ public record ProcessorConfig(
 
     public ProcessorConfig withBootstrapServers(String value) {
         return new ProcessorConfig(applicationId, value, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withSchemaRegistryUrl(String value) {
         return new ProcessorConfig(applicationId, bootstrapServers, value, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withStateDir(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, value, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withHttpPort(int value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, value,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withApplicationId(String value) {
         return new ProcessorConfig(value, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withDefaultPlan(DefaultPlan value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            value, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            value, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     /** Returns these settings with the default plan's monthly limit replaced. */
@@ -119,22 +135,32 @@ public record ProcessorConfig(
 
     public ProcessorConfig withGracePeriod(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, value, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, value, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
     }
 
     public ProcessorConfig withMaxClockSkew(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, value, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, value, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+    }
+
+    public ProcessorConfig withDedupHorizon(Duration value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, value, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory);
     }
 
     public ProcessorConfig withModelCatalogFile(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, value, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, value, tokenizerDirectory);
     }
 
     public ProcessorConfig withTokenizerDirectory(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, value);
+            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
+            commitInterval, streamThreads, modelCatalogFile, value);
     }
 
     /** Returns the token estimator these settings describe: the catalogue, tokenizers and calibration. */

@@ -59,6 +59,8 @@ final class AdminEndpoints {
 
     private void stats(Context ctx) {
         services.access().requireAdmin(ctx);
-        ctx.json(Map.of("deadLetteredSinceStart", services.rejections().snapshot()));
+        ctx.json(Map.of(
+            "deadLetteredSinceStart", services.rejections().snapshot(),
+            "duplicatesSinceStart", services.rejections().duplicates()));
     }
 }

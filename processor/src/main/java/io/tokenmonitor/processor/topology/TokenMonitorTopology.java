@@ -4,6 +4,7 @@ import io.tokenmonitor.processor.aggregation.PeriodUpdate;
 import io.tokenmonitor.processor.aggregation.UsageAggregator;
 import io.tokenmonitor.processor.alert.AlertRecorder;
 import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.dedup.RequestDeduplicator;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
 import io.tokenmonitor.processor.aggregation.CommandOutcome;
@@ -40,8 +41,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * token-requests ─ validate ─┬─ rejected ──────────────────────────────────────────┐
- *                            └─ estimate ─ record-recent ─┬─ token-usage           ├─ token-requests-dlq
- *                                                          └─ aggregate ─┐          │
+ *                            └─ deduplicate (duplicates dropped and counted)       │
+ *                               └─ estimate ─ record-recent ─┬─ token-usage        ├─ token-requests-dlq
+ *                                                             └─ aggregate ─┐       │
  * user-plans ─── apply-plan ──┬─ rejected ───────────────────────────────┼──────────┤
  *                             └─ period updates ─────────────────────────┤          │
  * usage-resets ─ apply-reset ─┬─ rejected ───────────────────────────────┼──────────┘
@@ -81,14 +83,24 @@ public final class TokenMonitorTopology {
     /** Store of the latest accepted event time of each task, under {@link RequestValidator#STREAM_TIME_KEY}. */
     public static final String STREAM_TIME_STORE = "stream-time-store";
 
+    /**
+     * Store of the requests already counted: key {@code <userId>\0<requestId>}, value the request's event time
+     * in epoch milliseconds. An entry is removed once its event time is more than the deduplication horizon
+     * ({@link ProcessorConfig#dedupHorizon()}, 7 days by default) before the task's latest accepted event time;
+     * the validator rejects such old events as late, so a removed id is never counted twice.
+     */
+    public static final String SEEN_REQUESTS_STORE = "seen-requests-store";
+
     private final ProcessorConfig config;
     private final SchemaRegistryClient registry;
     private final DeadLetters deadLetters;
+    private final RejectionCounter rejections;
 
     public TokenMonitorTopology(ProcessorConfig config, SchemaRegistryClient registry, RejectionCounter rejections) {
         this.config = config;
         this.registry = registry;
         this.deadLetters = new DeadLetters(rejections);
+        this.rejections = rejections;
     }
 
     /** Builds the topology. Every processor, store and sink has an explicit name. */
@@ -97,7 +109,7 @@ public final class TokenMonitorTopology {
         addStores(builder);
 
         Map<String, KStream<String, ValidatedRequest>> requests = addValidation(builder);
-        KStream<String, TokenUsage> usage = addEstimation(requests.get("validation-accepted"));
+        KStream<String, TokenUsage> usage = addEstimation(addDeduplication(requests.get("validation-accepted")));
         KStream<String, PeriodUpdate> requestUpdates = usage.processValues(
             () -> new UsageAggregator(USAGE_PERIODS_STORE, USER_PLANS_STORE, config.defaultPlan()),
             Named.as("aggregate-usage"), USAGE_PERIODS_STORE, USER_PLANS_STORE);
@@ -143,11 +155,15 @@ public final class TokenMonitorTopology {
             Stores.persistentKeyValueStore(STREAM_TIME_STORE),
             Serdes.String(),
             Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SEEN_REQUESTS_STORE),
+            Serdes.String(),
+            Serdes.Long()));
     }
 
     private Map<String, KStream<String, ValidatedRequest>> addValidation(StreamsBuilder builder) {
         RequestValidator.TimeRules timeRules = new RequestValidator.TimeRules(USER_PLANS_STORE, STREAM_TIME_STORE,
-            config.defaultPlan(), config.gracePeriod(), config.maxClockSkew());
+            config.defaultPlan(), config.gracePeriod(), config.maxClockSkew(), config.dedupHorizon());
         return builder
             .stream(Topics.TOKEN_REQUESTS.name(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-source"))
@@ -157,6 +173,13 @@ public final class TokenMonitorTopology {
             .split(Named.as("validation-"))
             .branch((userId, result) -> result.isAccepted(), Branched.as("accepted"))
             .defaultBranch(Branched.as("rejected"));
+    }
+
+    /** Drops every accepted request whose user and request id were already counted. */
+    private KStream<String, ValidatedRequest> addDeduplication(KStream<String, ValidatedRequest> accepted) {
+        return accepted.processValues(() -> new RequestDeduplicator(SEEN_REQUESTS_STORE, STREAM_TIME_STORE,
+                config.dedupHorizon(), rejections),
+            Named.as("deduplicate-request"), SEEN_REQUESTS_STORE, STREAM_TIME_STORE);
     }
 
     private KStream<String, TokenUsage> addEstimation(KStream<String, ValidatedRequest> accepted) {

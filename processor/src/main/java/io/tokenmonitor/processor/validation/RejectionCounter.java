@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts rejected input records per reason and logs them at WARN, at most one line per reason per
- * {@link #LOG_INTERVAL}, with the number of rejections not logged since the previous line.
+ * Counts rejected input records per reason, and dropped duplicate requests, and logs them at WARN, at most
+ * one line per reason (and one for duplicates) per {@link #LOG_INTERVAL}, with the number not logged since
+ * the previous line. Duplicates are not dead letters: they are counted here but never written to the
+ * dead-letter topic.
  *
  * <p>The counts are this process's since it started. After a crash, records of an aborted transaction are
  * processed again and counted again, so the counts are a health signal, not a ledger.
@@ -23,6 +25,9 @@ public final class RejectionCounter {
     private final Map<RejectionReason, LongAdder> counts = new EnumMap<>(RejectionReason.class);
     private final Map<RejectionReason, AtomicLong> lastLoggedAtMs = new EnumMap<>(RejectionReason.class);
     private final Map<RejectionReason, LongAdder> notLogged = new EnumMap<>(RejectionReason.class);
+    private final LongAdder duplicates = new LongAdder();
+    private final AtomicLong duplicateLoggedAtMs = new AtomicLong(Long.MIN_VALUE);
+    private final LongAdder duplicatesNotLogged = new LongAdder();
 
     public RejectionCounter() {
         for (RejectionReason reason : RejectionReason.values()) {
@@ -47,6 +52,30 @@ public final class RejectionCounter {
         } else {
             notLogged.get(reason).increment();
         }
+    }
+
+    /**
+     * Counts one dropped duplicate request and logs its ids, never its text, unless a duplicate was logged
+     * recently.
+     */
+    public void recordDuplicate(String userId, String requestId, String topic, int partition, long offset) {
+        duplicates.increment();
+
+        long nowMs = System.currentTimeMillis();
+        long previousMs = duplicateLoggedAtMs.get();
+        boolean due = previousMs == Long.MIN_VALUE || nowMs - previousMs >= LOG_INTERVAL.toMillis();
+        if (due && duplicateLoggedAtMs.compareAndSet(previousMs, nowMs)) {
+            long suppressed = duplicatesNotLogged.sumThenReset();
+            LOG.warn("Dropped duplicate request {} of user {} at {}-{}@{}; {} more duplicates since the last report",
+                requestId, userId, topic, partition, offset, suppressed);
+        } else {
+            duplicatesNotLogged.increment();
+        }
+    }
+
+    /** Returns the number of duplicate requests dropped since this process started. */
+    public long duplicates() {
+        return duplicates.sum();
     }
 
     /** Returns the number of rejections per reason code, including reasons never seen. */

@@ -34,7 +34,8 @@ public enum RejectionReason {
      * count that differs from the sum of its classes, or a run or subset count larger than its class. */
     INVALID_PROFILE("invalid-profile"),
 
-    /** The event's period ended more than the grace period before the latest accepted event time. */
+    /** The event's period ended more than the grace period before the latest accepted event time (imported events
+     * are exempt from this rule), or the event time is more than the deduplication horizon before it. */
     LATE("late"),
 
     /** The event time is more than the maximum clock skew ahead of the processor's wall clock. */

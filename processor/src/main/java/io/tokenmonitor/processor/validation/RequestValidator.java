@@ -49,9 +49,11 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
      * @param streamTimeStore name of the store of the latest accepted event time
      * @param gracePeriod how long after its period ends an event still counts in it
      * @param maxClockSkew how far ahead of the wall clock an event time may be
+     * @param dedupHorizon how far behind the latest accepted event time an event may be, imported or not,
+     *     because the deduplication store removes request ids older than that
      */
     public record TimeRules(String plansStore, String streamTimeStore, DefaultPlan defaultPlan, Duration gracePeriod,
-                            Duration maxClockSkew) {
+                            Duration maxClockSkew, Duration dedupHorizon) {
     }
 
     public RequestValidator(AvroSerde<TokenRequest> requestSerde, DeadLetters deadLetters, TimeRules timeRules) {
@@ -116,8 +118,11 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
 
     /**
      * Rejects an event from the future, which would otherwise move the stream time ahead for every user of
-     * the partition. Rejects an event whose period closed more than the grace period before the latest
-     * accepted event time. Forwards the rest with their period.
+     * the partition. Rejects an event more than the deduplication horizon before the latest accepted event
+     * time, because its id may no longer be in the deduplication store. Rejects a live (not imported) event
+     * whose period closed more than the grace period before the latest accepted event time. An imported event
+     * is exempt from that rule, because browser history is older than any grace period. Forwards the rest
+     * with their period.
      */
     private void checkEventTime(FixedKeyRecord<String, byte[]> record, TokenRequest request) {
         Instant eventTime = request.getTimestamp();
@@ -131,7 +136,12 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
         BillingPeriod period = Plans.periodContaining(plans.stateOf(request.getUserId()), eventTime);
         Long latestMs = streamTime.get(STREAM_TIME_KEY);
         Instant latest = latestMs != null ? Instant.ofEpochMilli(latestMs) : Instant.MIN;
-        if (!period.end().plus(timeRules.gracePeriod()).isAfter(latest)) {
+        if (latestMs != null && eventTime.isBefore(latest.minus(timeRules.dedupHorizon()))) {
+            reject(record, RejectionReason.LATE, "Event time " + eventTime + " is more than the deduplication horizon "
+                + timeRules.dedupHorizon() + " before the latest accepted event time " + latest);
+            return;
+        }
+        if (!request.getImported() && !period.end().plus(timeRules.gracePeriod()).isAfter(latest)) {
             reject(record, RejectionReason.LATE, "Period " + period.name() + " of event time " + eventTime
                 + " ended at " + period.end() + ", more than " + timeRules.gracePeriod()
                 + " before the latest accepted event time " + latest);

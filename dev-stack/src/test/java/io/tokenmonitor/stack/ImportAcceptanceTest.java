@@ -1,0 +1,224 @@
+package io.tokenmonitor.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenmonitor.agent.AgentCommand;
+import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.registry.RestSchemaRegistryClient;
+import io.tokenmonitor.stack.kafka.EmbeddedKafkaBroker;
+import io.tokenmonitor.stack.kafka.TopicSetup;
+import io.tokenmonitor.stack.registry.SchemaRegistryServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A browser tracker's localStorage history imported with {@code agent import-local-storage} on a real
+ * in-process broker: the API's totals equal the file's sums, and a second import changes nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(180)
+class ImportAcceptanceTest {
+
+    private static final String USER = "browser-user";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The sample history of the agent's tests; Maven runs each module's tests in the module's directory. */
+    private static final Path SAMPLE = Path.of("..", "producer-agent", "src", "test", "resources", "localstorage",
+        "tokenUsage.json");
+
+    @TempDir
+    static Path stateDir;
+
+    private EmbeddedKafkaBroker broker;
+    private SchemaRegistryServer registryServer;
+    private TokenMonitorProcessor processor;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private FileSums expected;
+    private JsonNode usageAfterFirstImport;
+
+    /**
+     * The sums of a history file, computed here without the agent's code: the first entry of each requestId
+     * among entries that have a requestId and no negative count.
+     */
+    private record FileSums(long requests, long promptTokens, long completionTokens, String month) {
+
+        static FileSums of(Path file) throws Exception {
+            Set<String> ids = new HashSet<>();
+            Set<YearMonth> months = new HashSet<>();
+            long requests = 0;
+            long prompt = 0;
+            long completion = 0;
+            for (JsonNode entry : JSON.readTree(file.toFile())) {
+                long entryPrompt = entry.path("promptTokens").asLong();
+                long entryCompletion = entry.path("completionTokens").asLong();
+                if (!entry.hasNonNull("requestId") || entryPrompt < 0 || entryCompletion < 0
+                    || !ids.add(entry.get("requestId").asText())) {
+                    continue;
+                }
+                requests++;
+                prompt += entryPrompt;
+                completion += entryCompletion;
+                months.add(YearMonth.from(timeOf(entry.get("timestamp")).atOffset(ZoneOffset.UTC)));
+            }
+            assertEquals(1, months.size(), "the sample stays in one UTC month: " + months);
+            return new FileSums(requests, prompt, completion, months.iterator().next().toString());
+        }
+
+        private static Instant timeOf(JsonNode timestamp) {
+            return timestamp.isNumber()
+                ? Instant.ofEpochMilli(timestamp.asLong())
+                : OffsetDateTime.parse(timestamp.asText()).toInstant();
+        }
+    }
+
+    @BeforeAll
+    void startStack() throws Exception {
+        assertTrue(Files.isRegularFile(SAMPLE), "sample file not found: " + SAMPLE.toAbsolutePath());
+        expected = FileSums.of(SAMPLE);
+
+        broker = EmbeddedKafkaBroker.builder().port(0).defaultPartitions(3).build().start();
+        TopicSetup.createProductTopics(broker.bootstrapServers(), 3, (short) 1, Duration.ofSeconds(30));
+        registryServer = SchemaRegistryServer.withKafkaStore("127.0.0.1", 0, broker.bootstrapServers(), (short) 1,
+            Duration.ofSeconds(30)).start();
+
+        ProcessorConfig config = ProcessorConfig.defaults()
+            .withApplicationId("import-acceptance-test")
+            .withBootstrapServers(broker.bootstrapServers())
+            .withSchemaRegistryUrl(registryServer.url())
+            .withStateDir(stateDir)
+            .withHttpPort(0);
+        processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()));
+        processor.awaitRunning(WAIT);
+    }
+
+    @AfterAll
+    void stopStack() {
+        if (processor != null) {
+            processor.close();
+        }
+        if (registryServer != null) {
+            registryServer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void shouldShowImportedHistoryInUsage() throws Exception {
+        assertEquals(AgentCommand.EXIT_OK, importSample());
+
+        JsonNode usage = awaitJson(usagePath(), body -> body.get("requests").asLong() >= expected.requests());
+        assertEquals(expected.requests(), usage.get("requests").asLong());
+        assertEquals(expected.promptTokens(), usage.get("promptTokens").asLong());
+        assertEquals(expected.completionTokens(), usage.get("completionTokens").asLong());
+        assertEquals(expected.promptTokens() + expected.completionTokens(), usage.get("totalTokens").asLong());
+        assertEquals(expected.month() + "-01", usage.get("period").asText());
+        long byModelRequests = 0;
+        for (JsonNode model : usage.get("byModel")) {
+            byModelRequests += model.get("requests").asLong();
+        }
+        assertEquals(expected.requests(), byModelRequests);
+        usageAfterFirstImport = usage;
+    }
+
+    @Test
+    @Order(2)
+    void shouldChangeNothingOnSecondImport() throws Exception {
+        assertTrue(usageAfterFirstImport != null, "the first import ran");
+        long duplicatesBefore = getJson("/api/v1/stats").get("duplicatesSinceStart").asLong();
+
+        assertEquals(AgentCommand.EXIT_OK, importSample());
+
+        JsonNode stats = awaitJson("/api/v1/stats",
+            body -> body.get("duplicatesSinceStart").asLong() >= duplicatesBefore + expected.requests());
+        assertEquals(duplicatesBefore + expected.requests(), stats.get("duplicatesSinceStart").asLong());
+        assertEquals(0, stats.get("deadLetteredSinceStart").get("late").asLong());
+        JsonNode usage = getJson(usagePath());
+        assertEquals(usageAfterFirstImport, usage);
+    }
+
+    @Test
+    @Order(3)
+    void shouldExportImportedTotals() throws Exception {
+        HttpResponse<String> response = get("/api/v1/users/" + USER + "/export?period=" + expected.month()
+            + "&format=json");
+        // NOTE: skipped, not passed, while the build has no export endpoint (404).
+        assumeTrue(response.statusCode() != 404, "the export endpoint does not exist in this build");
+        assertEquals(200, response.statusCode(), response.body());
+
+        JsonNode export = JSON.readTree(response.body());
+        assertEquals(expected.requests(), export.get("totals").get("requests").asLong());
+        assertEquals(expected.promptTokens() + expected.completionTokens(),
+            export.get("totals").get("totalTokens").asLong());
+        assertEquals(expected.requests(), export.get("requests").size());
+        long total = 0;
+        for (JsonNode request : export.get("requests")) {
+            total += request.get("totalTokens").asLong();
+        }
+        assertEquals(expected.promptTokens() + expected.completionTokens(), total);
+    }
+
+    private int importSample() {
+        return AgentCommand.run("import-local-storage", SAMPLE.toString(), "--user", USER,
+            "--bootstrap-servers", broker.bootstrapServers(), "--schema-registry-url", registryServer.url());
+    }
+
+    private String usagePath() {
+        return "/api/v1/users/" + USER + "/usage?period=" + expected.month();
+    }
+
+    private JsonNode awaitJson(String path, Predicate<JsonNode> done) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            JsonNode body = getJson(path);
+            if (done.test(body)) {
+                return body;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(path + " did not reach the expected state within " + WAIT + ": " + body);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode getJson(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return JSON.readTree(response.body());
+    }
+}
