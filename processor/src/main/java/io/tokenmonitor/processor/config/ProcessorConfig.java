@@ -30,6 +30,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads stream threads of this instance
  * @param modelCatalogFile a user catalogue that extends or overrides the shipped one, or null
  * @param tokenizerDirectory directory of tokenizer files for exact counts beyond OpenAI's, or null
+ * @param advertisedHost host name other instances use to reach this instance's HTTP API, or null for
+ *     {@code httpHost}; required when {@code httpHost} is a wildcard address such as 0.0.0.0
+ * @param standbyReplicas standby replicas of each state store kept on other instances
+ *     ({@code num.standby.replicas}); they take over a partition quickly and serve {@code allowStale} reads
  */
 public record ProcessorConfig(
     String applicationId,
@@ -44,7 +48,9 @@ public record ProcessorConfig(
     Duration commitInterval,
     int streamThreads,
     Path modelCatalogFile,
-    Path tokenizerDirectory) {
+    Path tokenizerDirectory,
+    String advertisedHost,
+    int standbyReplicas) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -61,6 +67,13 @@ public record ProcessorConfig(
         }
         if (streamThreads < 1) {
             throw new IllegalArgumentException("Stream threads must be at least 1, got " + streamThreads);
+        }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("Standby replicas must not be negative, got " + standbyReplicas);
+        }
+        if (advertisedHost == null && isWildcard(httpHost)) {
+            throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
+                + "instances cannot call; set an advertised host");
         }
     }
 
@@ -79,37 +92,45 @@ public record ProcessorConfig(
             Duration.ofMillis(100),
             1,
             null,
-            null);
+            null,
+            null,
+            0);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
         return new ProcessorConfig(applicationId, value, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory, advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withSchemaRegistryUrl(String value) {
         return new ProcessorConfig(applicationId, bootstrapServers, value, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory, advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withStateDir(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, value, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory, advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withHttpPort(int value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, value,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory, advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withApplicationId(String value) {
         return new ProcessorConfig(value, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory, advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withDefaultPlan(DefaultPlan value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            value, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            value, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory,
+            advertisedHost, standbyReplicas);
     }
 
     /** Returns these settings with the default plan's monthly limit replaced. */
@@ -119,22 +140,57 @@ public record ProcessorConfig(
 
     public ProcessorConfig withGracePeriod(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, value, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, value, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory,
+            advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withMaxClockSkew(Duration value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, value, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+            defaultPlan, gracePeriod, value, commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory,
+            advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withModelCatalogFile(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, value, tokenizerDirectory);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, value, tokenizerDirectory,
+            advertisedHost, standbyReplicas);
     }
 
     public ProcessorConfig withTokenizerDirectory(Path value) {
         return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, value);
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile, value,
+            advertisedHost,
+            standbyReplicas);
+    }
+
+    public ProcessorConfig withHttpHost(String value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, value, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory,
+            advertisedHost, standbyReplicas);
+    }
+
+    public ProcessorConfig withAdvertisedHost(String value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory,
+            value, standbyReplicas);
+    }
+
+    public ProcessorConfig withStandbyReplicas(int value) {
+        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+            defaultPlan, gracePeriod, maxClockSkew, commitInterval, streamThreads, modelCatalogFile,
+            tokenizerDirectory,
+            advertisedHost, value);
+    }
+
+    /**
+     * Returns the {@code host:port} at which other instances reach this instance's HTTP API, which is also its
+     * Kafka Streams {@code application.server}.
+     */
+    public String applicationServer() {
+        String host = advertisedHost != null ? advertisedHost : httpHost;
+        return host + ":" + httpPort;
     }
 
     /** Returns the token estimator these settings describe: the catalogue, tokenizers and calibration. */
@@ -147,6 +203,10 @@ public record ProcessorConfig(
         return new UsageEstimator(catalog, tokenizers, Calibration.bundled());
     }
 
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
     /** Returns the Kafka Streams properties of this instance. */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -156,8 +216,10 @@ public record ProcessorConfig(
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
-        // Interactive queries and the HTTP API run on this address; later instances use it for routing.
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, httpHost + ":" + httpPort);
+        // Every instance learns the others' HTTP addresses from this setting and forwards queries to them.
+        // NOTE: with HTTP port 0 the address names no real port, so only a single instance answers correctly.
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));
         // Output readers use read_committed, so only committed totals and alerts are ever seen.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
