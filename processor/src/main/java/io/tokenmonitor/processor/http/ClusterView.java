@@ -28,6 +28,9 @@ public interface ClusterView {
      */
     UsageStores partitionStores(int partition, boolean allowStale);
 
-    /** Returns the HTTP address ({@code application.server}) of every instance of the application, this one included. */
+    /**
+     * Returns the HTTP address ({@code application.server}) of every instance of the application, this one
+     * included.
+     */
     Collection<HostInfo> allInstances();
 }
