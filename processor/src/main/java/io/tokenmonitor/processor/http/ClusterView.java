@@ -25,6 +25,9 @@ public interface ClusterView {
      * Returns this instance's stores of one partition. Reading them throws
      * {@link org.apache.kafka.streams.errors.InvalidStateStoreException} when this instance does not hold the
      * partition, or holds it only as a restoring or standby task and {@code allowStale} is false.
+     *
+     * @throws UnavailableException with {@code allowStale}, when the local copy has not caught up with its
+     *     changelog, for example a standby that was just assigned and is still empty
      */
     UsageStores partitionStores(int partition, boolean allowStale);
 

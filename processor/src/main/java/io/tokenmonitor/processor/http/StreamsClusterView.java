@@ -4,11 +4,14 @@ import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -18,6 +21,15 @@ import org.apache.kafka.streams.state.HostInfo;
  * partition of every store that holds the user's data.
  */
 public final class StreamsClusterView implements ClusterView {
+
+    /**
+     * The largest changelog offset lag of a copy that a stale read accepts. The changelogs are written in
+     * exactly-once transactions, so a copy that holds every committed record can still be one offset behind the
+     * end: the last transaction's commit marker.
+     * NOTE: an aborted transaction at the end of a changelog adds offsets no copy applies, so stale reads of
+     * that partition then fail with 503 until the next commit.
+     */
+    static final long MAX_STALE_OFFSET_LAG = 1;
 
     private static final StringSerializer KEY_SERIALIZER = new StringSerializer();
 
@@ -42,9 +54,45 @@ public final class StreamsClusterView implements ClusterView {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@code allowStale}, the local copy must first have applied every changelog record but at most
+     * {@link #MAX_STALE_OFFSET_LAG}; otherwise this throws {@link UnavailableException}. A standby that was just
+     * assigned starts empty, and reading it would return zeros rather than merely old totals.
+     */
     @Override
     public UsageStores partitionStores(int partition, boolean allowStale) {
+        if (allowStale) {
+            requireCaughtUp(partition);
+        }
         return StreamsStores.onePartition(streams, partition, allowStale);
+    }
+
+    /**
+     * Throws unless every local store of {@code partition} is at most {@link #MAX_STALE_OFFSET_LAG} changelog
+     * offsets behind. Kafka Streams reports lag 0 for a running active task; for a standby or restoring copy it
+     * asks the broker for the changelog's end offset, so this costs one round trip.
+     */
+    private void requireCaughtUp(int partition) {
+        Map<String, Map<Integer, LagInfo>> lags;
+        try {
+            lags = streams.allLocalStorePartitionLags();
+        } catch (IllegalStateException | StreamsException e) {
+            throw new UnavailableException("The lag of this instance's copy of partition " + partition
+                + " could not be read; retry shortly", e);
+        }
+        LagInfo periodsLag = lags.getOrDefault(TokenMonitorTopology.USAGE_PERIODS_STORE, Map.of()).get(partition);
+        if (periodsLag == null) {
+            throw new InvalidStateStoreException("This instance holds no copy of partition " + partition);
+        }
+        for (Map.Entry<String, Map<Integer, LagInfo>> store : lags.entrySet()) {
+            LagInfo lag = store.getValue().get(partition);
+            if (lag != null && lag.offsetLag() > MAX_STALE_OFFSET_LAG) {
+                throw new UnavailableException("This instance's copy of store " + store.getKey() + ", partition "
+                    + partition + ", is " + lag.offsetLag() + " changelog records behind; retry shortly");
+            }
+        }
     }
 
     @Override

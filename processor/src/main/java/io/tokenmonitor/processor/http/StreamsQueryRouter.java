@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *       that moved away meanwhile fails with 503 instead of reading as empty.</li>
  *   <li>Another instance is the active host: the request is forwarded there, and its answer is copied
  *       unchanged. A request that was itself forwarded is never forwarded again: it gets 503.</li>
- *   <li>With {@code allowStale=true} a standby host answers too, from a copy that may lag, and while Kafka
- *       Streams is rebalancing. When the active host cannot be reached, the standby hosts are tried.</li>
+ *   <li>With {@code allowStale=true} a standby host answers too, also while Kafka Streams is rebalancing, but
+ *       only from a copy that has caught up with its changelog (see {@link ClusterView#partitionStores}). When
+ *       the active host cannot be reached, the standby hosts are tried.</li>
  *   <li>Otherwise, while Kafka Streams is not running, the assignment is unknown or the owner cannot be
  *       reached, the answer is 503 with {@code Retry-After}.</li>
  * </ul>
