@@ -35,7 +35,7 @@ public final class TokenMonitorProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenMonitorProcessor.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    /** Time limit to connect to another instance and, separately, to receive its answer. */
+    /** Time limit to connect to another instance and, separately, to receive its response. */
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final ProcessorConfig config;

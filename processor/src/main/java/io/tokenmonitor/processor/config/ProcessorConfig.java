@@ -217,7 +217,7 @@ public record ProcessorConfig(
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
         // Every instance learns the others' HTTP addresses from this setting and forwards queries to them.
-        // NOTE: with HTTP port 0 the address names no real port, so only a single instance answers correctly.
+        // NOTE: with HTTP port 0 the address names no real port, so forwarding works only with a single instance.
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));
         // Output readers use read_committed, so only committed totals and alerts are ever seen.

@@ -21,7 +21,7 @@ public final class InstanceClient {
     /** Marks a forwarded request; its value is the {@code host:port} of the instance that forwarded it. */
     public static final String FORWARDED_HEADER = "X-Token-Monitor-Forwarded";
 
-    /** The response headers that are copied from a forwarded answer, besides status and body. */
+    /** The response headers that are copied from a forwarded response, besides status and body. */
     static final List<String> COPIED_HEADERS = List.of(Header.CONTENT_TYPE, Header.CONTENT_DISPOSITION,
         Header.RETRY_AFTER);
 
@@ -31,7 +31,7 @@ public final class InstanceClient {
 
     /**
      * @param self the address of this instance, sent in {@link #FORWARDED_HEADER}
-     * @param timeout the time limit to connect and, separately, to receive the whole answer
+     * @param timeout the time limit to connect and, separately, to receive the whole response
      */
     public InstanceClient(HostInfo self, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -53,7 +53,7 @@ public final class InstanceClient {
      * Sends {@code ctx}'s path with {@code query} to {@code target}.
      *
      * @param query the query string without the leading {@code ?}, or null for none
-     * @throws IOException if the target cannot be reached or does not answer within the timeout
+     * @throws IOException if the target cannot be reached or does not respond within the timeout
      */
     HttpResponse<byte[]> send(HostInfo target, Context ctx, String query) throws IOException, InterruptedException {
         return http.send(request(target, ctx, query), HttpResponse.BodyHandlers.ofByteArray());
@@ -79,7 +79,7 @@ public final class InstanceClient {
         return request.build();
     }
 
-    /** Writes another instance's answer into {@code ctx} unchanged: status, the copied headers and body. */
+    /** Writes another instance's response into {@code ctx} unchanged: status, the copied headers and body. */
     static void copyAnswer(HttpResponse<byte[]> answer, Context ctx) {
         ctx.status(answer.statusCode());
         for (String name : COPIED_HEADERS) {

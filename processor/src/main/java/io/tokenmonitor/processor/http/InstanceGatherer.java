@@ -19,10 +19,10 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Collects the answers of every instance to an admin request that reads across users, for the endpoint to
- * merge. A request with {@code scope=local} is answered from this instance's data only. Any other request is
- * answered here and sent with {@code scope=local}, the caller's {@code Authorization} header and
- * {@link InstanceClient#FORWARDED_HEADER} to every other instance. If any instance cannot answer, the whole
+ * Collects the responses of every instance to an admin request that reads across users, for the endpoint to
+ * merge. A request with {@code scope=local} reads this instance's data only. Any other request is
+ * served here and also sent with {@code scope=local}, the caller's {@code Authorization} header and
+ * {@link InstanceClient#FORWARDED_HEADER} to every other instance. If any instance fails to respond with 200, the whole
  * request fails with 503, so a merged answer never misses an instance's users.
  */
 public final class InstanceGatherer {
@@ -43,7 +43,7 @@ public final class InstanceGatherer {
         this.client = client;
     }
 
-    /** Returns a gatherer for a single instance, which holds every user: it returns only the local answer. */
+    /** Returns a gatherer for a single instance, which owns every user: it returns only the local answer. */
     public static InstanceGatherer singleInstance() {
         return new InstanceGatherer(null, null);
     }
@@ -123,13 +123,13 @@ public final class InstanceGatherer {
             throw new UnavailableException("Instance " + name + " cannot be reached; retry shortly", e.getCause());
         }
         if (answer.statusCode() != 200) {
-            throw new UnavailableException("Instance " + name + " answered " + answer.statusCode()
+            throw new UnavailableException("Instance " + name + " responded " + answer.statusCode()
                 + " instead of its data; retry shortly");
         }
         try {
             return JSON.readTree(answer.body());
         } catch (IOException e) {
-            throw new UnavailableException("Instance " + name + " answered with invalid JSON", e);
+            throw new UnavailableException("Instance " + name + " responded with invalid JSON", e);
         }
     }
 }

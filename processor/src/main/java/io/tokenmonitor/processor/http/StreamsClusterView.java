@@ -18,13 +18,13 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * A {@link ClusterView} over a {@link KafkaStreams} instance. Every input topic is keyed by user id and has
  * the same partition count, so the partition of a user's key in the periods store's source topic is the
- * partition of every store that holds the user's data.
+ * partition of every store that contains the user's data.
  */
 public final class StreamsClusterView implements ClusterView {
 
     /**
      * The largest changelog offset lag of a copy that a stale read accepts. The changelogs are written in
-     * exactly-once transactions, so a copy that holds every committed record can still be one offset behind the
+     * exactly-once transactions, so a copy that contains every committed record can still be one offset behind the
      * end: the last transaction's commit marker.
      * NOTE: an aborted transaction at the end of a changelog adds offsets no copy applies, so stale reads of
      * that partition then fail with 503 until the next commit.
@@ -71,8 +71,8 @@ public final class StreamsClusterView implements ClusterView {
 
     /**
      * Throws unless every local store of {@code partition} is at most {@link #MAX_STALE_OFFSET_LAG} changelog
-     * offsets behind. Kafka Streams reports lag 0 for a running active task; for a standby or restoring copy it
-     * asks the broker for the changelog's end offset, so this costs one round trip.
+     * offsets behind. Kafka Streams reports lag 0 for a running active task. For a standby or restoring copy it
+     * requests the changelog's end offset from the broker, so each check costs one round trip.
      */
     private void requireCaughtUp(int partition) {
         Map<String, Map<Integer, LagInfo>> lags;
@@ -84,7 +84,7 @@ public final class StreamsClusterView implements ClusterView {
         }
         LagInfo periodsLag = lags.getOrDefault(TokenMonitorTopology.USAGE_PERIODS_STORE, Map.of()).get(partition);
         if (periodsLag == null) {
-            throw new InvalidStateStoreException("This instance holds no copy of partition " + partition);
+            throw new InvalidStateStoreException("This instance has no copy of partition " + partition);
         }
         for (Map.Entry<String, Map<Integer, LagInfo>> store : lags.entrySet()) {
             LagInfo lag = store.getValue().get(partition);

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes a per-user request to the instance that holds the user's partition, found with
+ * Routes a per-user request to the instance that owns the user's partition, found with
  * {@code queryMetadataForKey}.
  *
  * <ul>
@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsQueryRouter implements QueryRouter {
 
-    /** Request attribute, a {@link Boolean}: true when the answer came from another instance. */
+    /** Request attribute, a {@link Boolean}: true when the response came from another instance. */
     public static final String FORWARDED_ATTRIBUTE = "forwarded";
 
-    /** The query parameter that lets a standby or restoring copy answer. */
+    /** The query parameter that lets a standby or restoring copy serve a read. */
     public static final String ALLOW_STALE_PARAMETER = "allowStale";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsQueryRouter.class);
@@ -64,8 +64,8 @@ public final class StreamsQueryRouter implements QueryRouter {
 
         KeyQueryMetadata owner = cluster.ownerOf(userId);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            throw new UnavailableException("The instance that holds user " + userId + " is not known yet "
-                + "(rebalancing); retry shortly");
+            throw new UnavailableException("The owner of user " + userId + " is not known yet (rebalancing); "
+                + "retry shortly");
         }
         HostInfo self = client.self();
         if (self.equals(owner.activeHost()) || (allowStale && owner.standbyHosts().contains(self))) {
@@ -73,8 +73,8 @@ public final class StreamsQueryRouter implements QueryRouter {
             return;
         }
         if (InstanceClient.isForwarded(ctx)) {
-            throw new UnavailableException("This instance does not hold user " + userId + " and answers no "
-                + "forwarded request for another instance (the partition is moving); retry shortly");
+            throw new UnavailableException("This instance does not own user " + userId + " and does not forward "
+                + "a request that was already forwarded (the partition is moving); retry shortly");
         }
         forward(ctx, userId, targets(owner, allowStale, self));
     }
@@ -120,8 +120,8 @@ public final class StreamsQueryRouter implements QueryRouter {
                 warnUnreachable(target, userId, e);
             }
         }
-        throw new UnavailableException("The instance that holds user " + userId + " cannot be reached "
-            + targets + "; retry shortly", lastFailure);
+        throw new UnavailableException("The owner of user " + userId + " cannot be reached at " + targets
+            + "; retry shortly", lastFailure);
     }
 
     /** Logs an unreachable instance at most once per interval, because every request during an outage fails. */

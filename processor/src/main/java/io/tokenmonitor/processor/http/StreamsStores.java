@@ -10,7 +10,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The stores of a running {@link KafkaStreams} instance: of every partition this instance holds, or of one
+ * The stores of a running {@link KafkaStreams} instance: of every partition this instance owns, or of one
  * partition only. Each accessor looks the store up again, so a partition that moved away since the last call
  * throws {@link org.apache.kafka.streams.errors.InvalidStateStoreException} instead of reading as empty.
  */
@@ -26,7 +26,7 @@ public final class StreamsStores implements UsageStores {
         this.allowStale = allowStale;
     }
 
-    /** Returns the stores of the partitions this instance holds as active, running tasks. */
+    /** Returns the stores of the partitions this instance owns as active, running tasks. */
     public static StreamsStores allPartitions(KafkaStreams streams) {
         return new StreamsStores(streams, null, false);
     }

@@ -226,7 +226,7 @@ class StreamsQueryRouterTest {
     }
 
     @Test
-    void shouldTryStandbyWhenActiveIsUnreachableAndStaleAllowed() throws Exception {
+    void shouldReadStandbyWhenActiveUnreachable() throws Exception {
         HostInfo unreachable = new HostInfo("127.0.0.1", closedPort());
         cluster.owner = new KeyQueryMetadata(unreachable, Set.of(otherHost), 5);
 
