@@ -67,6 +67,10 @@ public final class InstanceGatherer {
                 + "read now; retry shortly");
         }
 
+        // The local answer comes first, so an invalid parameter fails here before any other instance is called.
+        List<JsonNode> answers = new ArrayList<>();
+        answers.add(localAnswer.get());
+
         String query = localScopeQuery(ctx);
         Map<HostInfo, CompletableFuture<HttpResponse<byte[]>>> pending = new LinkedHashMap<>();
         for (HostInfo instance : cluster.allInstances()) {
@@ -74,9 +78,6 @@ public final class InstanceGatherer {
                 pending.put(instance, client.sendAsync(instance, ctx, query));
             }
         }
-
-        List<JsonNode> answers = new ArrayList<>();
-        answers.add(localAnswer.get());
         for (Map.Entry<HostInfo, CompletableFuture<HttpResponse<byte[]>>> entry : pending.entrySet()) {
             answers.add(await(entry.getKey(), entry.getValue()));
         }
