@@ -260,7 +260,7 @@ class MultiInstanceQueryTest {
         }
     }
 
-    /** Waits until every instance is RUNNING and holds at least one active task. */
+    /** Waits until every instance is RUNNING and owns at least one active task. */
     private void awaitEveryInstanceActive() throws Exception {
         Instant deadline = Instant.now().plus(WAIT);
         for (TokenMonitorProcessor processor : processors) {
