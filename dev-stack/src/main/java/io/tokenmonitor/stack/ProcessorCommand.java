@@ -38,6 +38,9 @@ final class ProcessorCommand implements Callable<Integer> {
     @Mixin
     EstimationOptions estimationOptions;
 
+    @Mixin
+    ClusterOptions clusterOptions;
+
     @Option(names = "--application-id", defaultValue = "token-monitor",
         description = "Kafka Streams application id, shared by all instances of a deployment "
             + "(default: ${DEFAULT-VALUE}).")
@@ -45,11 +48,12 @@ final class ProcessorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProcessorConfig config = estimationOptions.applyTo(planOptions.applyTo(ProcessorConfig.defaults()
-            .withBootstrapServers(bootstrapServers)
-            .withSchemaRegistryUrl(schemaRegistryUrl)
-            .withHttpPort(httpPort)
-            .withApplicationId(applicationId)));
+        ProcessorConfig config = clusterOptions.applyTo(estimationOptions.applyTo(planOptions.applyTo(
+            ProcessorConfig.defaults()
+                .withBootstrapServers(bootstrapServers)
+                .withSchemaRegistryUrl(schemaRegistryUrl)
+                .withHttpPort(httpPort)
+                .withApplicationId(applicationId))));
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }

@@ -4,16 +4,17 @@ import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.http.AccessControl;
 import io.tokenmonitor.processor.http.ApiServer;
 import io.tokenmonitor.processor.http.ApiServices;
-import io.tokenmonitor.processor.http.QueryRouter;
+import io.tokenmonitor.processor.http.ClusterView;
+import io.tokenmonitor.processor.http.InstanceClient;
+import io.tokenmonitor.processor.http.InstanceGatherer;
+import io.tokenmonitor.processor.http.StreamsClusterView;
+import io.tokenmonitor.processor.http.StreamsQueryRouter;
+import io.tokenmonitor.processor.http.StreamsStores;
 import io.tokenmonitor.processor.query.UsageQueries;
-import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.SchemaRegistryClient;
-import io.tokenmonitor.schema.PlanState;
-import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.schema.TokenUsage;
-import io.tokenmonitor.schema.UsagePeriod;
 import io.tokenmonitor.serde.AvroSerde;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,11 +22,9 @@ import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +35,8 @@ public final class TokenMonitorProcessor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenMonitorProcessor.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** Time limit to connect to another instance and, separately, to receive its response. */
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
     private final ProcessorConfig config;
     private final KafkaStreams streams;
@@ -49,15 +50,18 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         this.streams = new KafkaStreams(topology, config.streamsProperties());
 
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);
-        UsageStores stores = new StreamsStores(streams);
+        ClusterView cluster = new StreamsClusterView(streams);
+        InstanceClient instances = new InstanceClient(HostInfo.buildFromEndpoint(config.applicationServer()),
+            FORWARD_TIMEOUT);
         this.api = new ApiServer(new ApiServices(
             localStores -> new UsageQueries(localStores, usageSerde, config.defaultPlan()),
-            stores,
-            QueryRouter.singleInstance(stores),
+            StreamsStores.allPartitions(streams),
+            new StreamsQueryRouter(cluster, instances),
             AccessControl.OPEN,
             rejections,
             streams::state,
-            Clock.systemUTC()));
+            Clock.systemUTC(),
+            new InstanceGatherer(cluster, instances)));
     }
 
     /**
@@ -72,9 +76,10 @@ public final class TokenMonitorProcessor implements AutoCloseable {
 
     private void startAll() {
         LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, default plan {}, grace period {}, "
-                + "max clock skew {}, dedup horizon {}", config.applicationId(), config.bootstrapServers(),
-            config.schemaRegistryUrl(), config.stateDir(), config.defaultPlan(), config.gracePeriod(),
-            config.maxClockSkew(), config.dedupHorizon());
+                + "max clock skew {}, dedup horizon {}, application server {}, standby replicas {}",
+            config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(), config.stateDir(), config.defaultPlan(),
+            config.gracePeriod(), config.maxClockSkew(), config.dedupHorizon(), config.applicationServer(),
+            config.standbyReplicas());
         streams.setStateListener((newState, oldState) ->
             LOG.info("Kafka Streams state {} -> {}", oldState, newState));
         streams.setUncaughtExceptionHandler(exception -> {
@@ -124,34 +129,6 @@ public final class TokenMonitorProcessor implements AutoCloseable {
             LOG.info("Processor {} stopped", config.applicationId());
         } else {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
-        }
-    }
-
-    /** The stores of a running KafkaStreams instance. */
-    private record StreamsStores(KafkaStreams streams) implements UsageStores {
-
-        @Override
-        public ReadOnlyKeyValueStore<String, UsagePeriod> periods() {
-            return streams.store(StoreQueryParameters.fromNameAndType(
-                TokenMonitorTopology.USAGE_PERIODS_STORE, QueryableStoreTypes.keyValueStore()));
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, byte[]> recentRequests() {
-            return streams.store(StoreQueryParameters.fromNameAndType(
-                TokenMonitorTopology.RECENT_REQUESTS_STORE, QueryableStoreTypes.keyValueStore()));
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, PlanState> plans() {
-            return streams.store(StoreQueryParameters.fromNameAndType(
-                TokenMonitorTopology.USER_PLANS_STORE, QueryableStoreTypes.keyValueStore()));
-        }
-
-        @Override
-        public ReadOnlyKeyValueStore<String, UsageAlert> alerts() {
-            return streams.store(StoreQueryParameters.fromNameAndType(
-                TokenMonitorTopology.USAGE_ALERTS_STORE, QueryableStoreTypes.keyValueStore()));
         }
     }
 }

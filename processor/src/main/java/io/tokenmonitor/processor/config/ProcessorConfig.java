@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -32,6 +33,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamThreads stream threads of this instance
  * @param modelCatalogFile a user catalogue that extends or overrides the shipped one, or null
  * @param tokenizerDirectory directory of tokenizer files for exact counts beyond OpenAI's, or null
+ * @param advertisedHost host name other instances use to reach this instance's HTTP API, or null for
+ *     {@code httpHost}; required when {@code httpHost} is a wildcard address such as 0.0.0.0
+ * @param standbyReplicas standby replicas of each state store kept on other instances
+ *     ({@code num.standby.replicas}); they take over a partition quickly and serve {@code allowStale} reads
  */
 public record ProcessorConfig(
     String applicationId,
@@ -47,7 +52,9 @@ public record ProcessorConfig(
     Duration commitInterval,
     int streamThreads,
     Path modelCatalogFile,
-    Path tokenizerDirectory) {
+    Path tokenizerDirectory,
+    String advertisedHost,
+    int standbyReplicas) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -71,6 +78,13 @@ public record ProcessorConfig(
         if (streamThreads < 1) {
             throw new IllegalArgumentException("Stream threads must be at least 1, got " + streamThreads);
         }
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("Standby replicas must not be negative, got " + standbyReplicas);
+        }
+        if (advertisedHost == null && isWildcard(httpHost)) {
+            throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
+                + "instances cannot call; set an advertised host");
+        }
     }
 
     /** Returns the settings used when nothing is set: a local broker and registry on their usual ports. */
@@ -89,43 +103,33 @@ public record ProcessorConfig(
             Duration.ofMillis(100),
             1,
             null,
-            null);
+            null,
+            null,
+            0);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
-        return new ProcessorConfig(applicationId, value, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.bootstrapServers = value);
     }
 
     public ProcessorConfig withSchemaRegistryUrl(String value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, value, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.schemaRegistryUrl = value);
     }
 
     public ProcessorConfig withStateDir(Path value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, value, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.stateDir = value);
     }
 
     public ProcessorConfig withHttpPort(int value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, value,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.httpPort = value);
     }
 
     public ProcessorConfig withApplicationId(String value) {
-        return new ProcessorConfig(value, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.applicationId = value);
     }
 
     public ProcessorConfig withDefaultPlan(DefaultPlan value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            value, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.defaultPlan = value);
     }
 
     /** Returns these settings with the default plan's monthly limit replaced. */
@@ -134,34 +138,98 @@ public record ProcessorConfig(
     }
 
     public ProcessorConfig withGracePeriod(Duration value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, value, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.gracePeriod = value);
     }
 
     public ProcessorConfig withMaxClockSkew(Duration value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, value, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, tokenizerDirectory);
+        return edit(settings -> settings.maxClockSkew = value);
     }
 
     public ProcessorConfig withDedupHorizon(Duration value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, value, commitInterval, streamThreads, modelCatalogFile,
-            tokenizerDirectory);
+        return edit(settings -> settings.dedupHorizon = value);
     }
 
     public ProcessorConfig withModelCatalogFile(Path value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, value, tokenizerDirectory);
+        return edit(settings -> settings.modelCatalogFile = value);
     }
 
     public ProcessorConfig withTokenizerDirectory(Path value) {
-        return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
-            defaultPlan, gracePeriod, maxClockSkew, dedupHorizon,
-            commitInterval, streamThreads, modelCatalogFile, value);
+        return edit(settings -> settings.tokenizerDirectory = value);
     }
+
+    public ProcessorConfig withHttpHost(String value) {
+        return edit(settings -> settings.httpHost = value);
+    }
+
+    public ProcessorConfig withAdvertisedHost(String value) {
+        return edit(settings -> settings.advertisedHost = value);
+    }
+
+    public ProcessorConfig withStandbyReplicas(int value) {
+        return edit(settings -> settings.standbyReplicas = value);
+    }
+
+    /**
+     * Returns the {@code host:port} at which other instances reach this instance's HTTP API, which is also its
+     * Kafka Streams {@code application.server}.
+     */
+    public String applicationServer() {
+        String host = advertisedHost != null ? advertisedHost : httpHost;
+        return host + ":" + httpPort;
+    }
+
+    private ProcessorConfig edit(Consumer<Settings> change) {
+        Settings settings = new Settings(this);
+        change.accept(settings);
+        return settings.toConfig();
+    }
+
+    /** A mutable copy of the settings, so each wither names only the component it changes. */
+    private static final class Settings {
+
+        private String applicationId;
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private Path stateDir;
+        private String httpHost;
+        private int httpPort;
+        private DefaultPlan defaultPlan;
+        private Duration gracePeriod;
+        private Duration maxClockSkew;
+        private Duration dedupHorizon;
+        private Duration commitInterval;
+        private int streamThreads;
+        private Path modelCatalogFile;
+        private Path tokenizerDirectory;
+        private String advertisedHost;
+        private int standbyReplicas;
+
+        Settings(ProcessorConfig config) {
+            applicationId = config.applicationId;
+            bootstrapServers = config.bootstrapServers;
+            schemaRegistryUrl = config.schemaRegistryUrl;
+            stateDir = config.stateDir;
+            httpHost = config.httpHost;
+            httpPort = config.httpPort;
+            defaultPlan = config.defaultPlan;
+            gracePeriod = config.gracePeriod;
+            maxClockSkew = config.maxClockSkew;
+            dedupHorizon = config.dedupHorizon;
+            commitInterval = config.commitInterval;
+            streamThreads = config.streamThreads;
+            modelCatalogFile = config.modelCatalogFile;
+            tokenizerDirectory = config.tokenizerDirectory;
+            advertisedHost = config.advertisedHost;
+            standbyReplicas = config.standbyReplicas;
+        }
+
+        ProcessorConfig toConfig() {
+            return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
+                defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
+                tokenizerDirectory, advertisedHost, standbyReplicas);
+        }
+    }
+
 
     /** Returns the token estimator these settings describe: the catalogue, tokenizers and calibration. */
     public UsageEstimator usageEstimator() {
@@ -173,6 +241,10 @@ public record ProcessorConfig(
         return new UsageEstimator(catalog, tokenizers, Calibration.bundled());
     }
 
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    }
+
     /** Returns the Kafka Streams properties of this instance. */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -182,8 +254,10 @@ public record ProcessorConfig(
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
-        // Interactive queries and the HTTP API run on this address; later instances use it for routing.
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, httpHost + ":" + httpPort);
+        // Every instance learns the others' HTTP addresses from this setting and forwards queries to them.
+        // NOTE: with HTTP port 0 the address names no real port, so forwarding works only with a single instance.
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));
         // Output readers use read_committed, so only committed totals and alerts are ever seen.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

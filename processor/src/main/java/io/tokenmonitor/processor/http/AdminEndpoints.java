@@ -1,9 +1,12 @@
 package io.tokenmonitor.processor.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.validation.RequestValidator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +27,8 @@ final class AdminEndpoints {
     static final int DEFAULT_TOP_LIMIT = 10;
     static final int DEFAULT_USERS_LIMIT = 100;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ApiServices services;
 
     AdminEndpoints(ApiServices services) {
@@ -36,25 +41,32 @@ final class AdminEndpoints {
         app.get("/api/v1/stats", this::stats);
     }
 
-    // TODO: read only this instance's stores when scope=local, and merge the lists of every instance otherwise.
-    // Both read the local stores for now, so with several instances the lists miss the other instances' users.
-    private void topUsers(Context ctx) {
+    /**
+     * Both lists are gathered from every instance, each answering with {@code scope=local} from its own stores,
+     * and merged here; see {@link InstanceGatherer}.
+     */
+    private void topUsers(Context ctx) throws InterruptedException {
         services.access().requireAdmin(ctx);
         int limit = QueryParameters.intParam(ctx, "limit", DEFAULT_TOP_LIMIT, 1, MAX_LIST_LIMIT);
         String period = ctx.queryParam("period");
         UsageQueries queries = services.queries().apply(services.localStores());
+        List<JsonNode> answers;
         try {
-            ctx.json(queries.topUsers(period, limit, services.clock().instant()));
+            answers = services.gatherer().gather(ctx,
+                () -> JSON.valueToTree(queries.topUsers(period, limit, services.clock().instant())));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("period", e.getMessage());
         }
+        ctx.json(AdminAnswers.mergeTopUsers(answers, limit));
     }
 
-    private void users(Context ctx) {
+    private void users(Context ctx) throws InterruptedException {
         services.access().requireAdmin(ctx);
         int limit = QueryParameters.intParam(ctx, "limit", DEFAULT_USERS_LIMIT, 1, MAX_LIST_LIMIT);
         String prefix = QueryParameters.textParam(ctx, "prefix", RequestValidator.MAX_ID_LENGTH);
-        ctx.json(services.queries().apply(services.localStores()).users(prefix, limit));
+        UsageQueries queries = services.queries().apply(services.localStores());
+        List<JsonNode> answers = services.gatherer().gather(ctx, () -> JSON.valueToTree(queries.users(prefix, limit)));
+        ctx.json(AdminAnswers.mergeUserLists(answers, limit));
     }
 
     private void stats(Context ctx) {

@@ -74,6 +74,10 @@ public final class ApiServer implements AutoCloseable {
             ctx.status(503).json(new ApiError(503,
                 "State stores are not queryable yet (starting or rebalancing); retry shortly", null));
         });
+        javalin.exception(UnavailableException.class, (e, ctx) -> {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            ctx.status(503).json(new ApiError(503, e.getMessage(), null));
+        });
         javalin.exception(Exception.class, (e, ctx) -> {
             LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError(500, "Internal error: " + e.getClass().getSimpleName(), null));

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param rejections dead-letter counts of this instance
  * @param streamsState the state of this instance's Kafka Streams
  * @param clock the time that picks the period in progress
+ * @param gatherer collects every instance's answer to the admin requests that read across users
  */
 public record ApiServices(
     Function<UsageStores, UsageQueries> queries,
@@ -26,5 +27,13 @@ public record ApiServices(
     AccessControl access,
     RejectionCounter rejections,
     Supplier<KafkaStreams.State> streamsState,
-    Clock clock) {
+    Clock clock,
+    InstanceGatherer gatherer) {
+
+    /** Creates services whose admin requests read this instance's data only, as fits a single instance. */
+    public ApiServices(Function<UsageStores, UsageQueries> queries, UsageStores localStores, QueryRouter router,
+                       AccessControl access, RejectionCounter rejections, Supplier<KafkaStreams.State> streamsState,
+                       Clock clock) {
+        this(queries, localStores, router, access, rejections, streamsState, clock, InstanceGatherer.singleInstance());
+    }
 }
