@@ -232,6 +232,12 @@
         const base = '/api/v1/users/' + encodeURIComponent(userId);
         try {
             const usage = await api(base + '/usage');
+            if (!usage.thresholdsPercent) {
+                // Older processors return the thresholds only with the plan.
+                const plan = await api(base + '/plan');
+                usage.thresholdsPercent = plan.thresholdsPercent;
+                usage.hardStopPercent = plan.hardStopPercent;
+            }
             const period = encodeURIComponent(usage.period);
             const [daily, recent] = await Promise.all([
                 optionalApi(base + '/usage/daily?period=' + period),
