@@ -43,7 +43,7 @@ async function apiGet(baseUrl, token, apiPath) {
 
 function expectEqual(actual, expected, what) {
     if (actual !== expected) {
-        throw new Error(what + ': the page shows ' + JSON.stringify(actual) + ' but the API returns '
+        throw new Error(what + ': the page shows ' + JSON.stringify(actual) + ', expected '
             + JSON.stringify(expected));
     }
 }
@@ -138,6 +138,68 @@ async function checkNumbers(page, options, token, userId) {
     return shown;
 }
 
+/** Signs in and picks the user without waiting for data, for answers that are errors. */
+async function signInAndPick(page, options, userId) {
+    await page.goto(options.url);
+    await page.getByTestId('token-input').fill(options.adminToken);
+    await page.getByTestId('token-submit').click();
+    const picker = page.getByTestId('user-input');
+    await picker.waitFor({state: 'visible', timeout: WAIT_MS});
+    await picker.fill(userId);
+    await page.getByTestId('user-submit').click();
+}
+
+/**
+ * Replaces the usage answer with an error status and checks the message the page shows. The browser
+ * intercepts the request, so this works whatever the server's access control does.
+ */
+async function checkErrorStatus(context, options, status) {
+    const page = await context.newPage();
+    await page.route((url) => url.pathname.endsWith('/usage'), (route) => route.fulfill({
+        status: status,
+        headers: status === 503 ? {'Retry-After': '1'} : {},
+        contentType: 'application/json',
+        body: JSON.stringify({status: status, error: 'Injected error ' + status, parameter: null}),
+    }));
+    await signInAndPick(page, options, options.user);
+    const message = page.getByTestId('message');
+    await message.waitFor({state: 'visible', timeout: WAIT_MS});
+    const text = (await message.textContent()).trim();
+    if (!text.includes('(' + status + ')') || !text.includes('Injected error ' + status)) {
+        throw new Error('A ' + status + ' answer should show its status and error, but the page shows: ' + text);
+    }
+    if (status === 401 && !(await page.getByTestId('token-input').isVisible())) {
+        throw new Error('A 401 answer should bring back the token form');
+    }
+    if (status === 403 && (await page.getByTestId('total-tokens').isVisible())) {
+        throw new Error('A 403 answer should hide the usage of the user');
+    }
+    await page.close();
+    return text;
+}
+
+/** Adds a request whose id and model are HTML to the API's answer and checks that the page shows them as text. */
+async function checkValuesAreEscaped(context, options) {
+    const page = await context.newPage();
+    const hostileId = '<img src=x onerror="window.injected=1">';
+    const hostileModel = '<b id="injected-model">model</b>';
+    await page.route((url) => url.pathname.endsWith('/requests'), async (route) => {
+        const response = await route.fetch();
+        const body = await response.json();
+        body.requests.unshift({...body.requests[0], requestId: hostileId, model: hostileModel});
+        await route.fulfill({response: response, json: body});
+    });
+    await signInAndPick(page, options, options.user);
+    const firstRow = page.getByTestId('request-row').first();
+    await firstRow.waitFor({state: 'visible', timeout: WAIT_MS});
+    expectEqual(await firstRow.locator('td').nth(0).textContent(), hostileId, 'request id shown as text');
+    expectEqual(await firstRow.locator('td').nth(2).textContent(), hostileModel, 'model shown as text');
+    expectEqual(await page.locator('#recent-requests img, #injected-model').count(), 0, 'elements made from data');
+    expectEqual(await page.evaluate(() => window.injected), undefined, 'script run from data');
+    await page.close();
+    return true;
+}
+
 /** When the server rejects unknown tokens, checks that the page says so. */
 async function checkRejectedToken(page, options) {
     const probe = await apiGet(options.url, 'not-a-valid-token', '/api/v1/whoami');
@@ -182,6 +244,11 @@ async function main() {
             result.userSawPicker = await user.getByTestId('user-input').isVisible();
         }
         result.rejectedToken = await checkRejectedToken(await context.newPage(), options);
+        result.errorMessages = {};
+        for (const status of [401, 403, 503]) {
+            result.errorMessages[status] = await checkErrorStatus(context, options, status);
+        }
+        result.escaped = await checkValuesAreEscaped(context, options);
         if (pageErrors.length > 0) {
             throw new Error('The page raised script errors: ' + pageErrors.join('; '));
         }

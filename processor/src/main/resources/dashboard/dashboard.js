@@ -418,7 +418,10 @@
             cell(row, formatTokens(request.promptTokens), 'number');
             cell(row, formatTokens(request.completionTokens), 'number');
             cell(row, formatTokens(request.totalTokens), 'number');
-            cell(row, request.tokenSource + (request.estimator ? ' (' + request.estimator + ')' : ''));
+            const source = cell(row, request.tokenSource);
+            if (request.estimator) {
+                source.title = 'Estimator: ' + request.estimator;
+            }
             cell(row, formatCost(request.costDollars), 'number');
             tbody.appendChild(row);
         }

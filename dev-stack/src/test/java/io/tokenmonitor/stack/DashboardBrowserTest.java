@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * times spread over the current month, so the daily chart has several days. Once the API counts every
  * record, the script signs in with the admin token and with a user token, reads the numbers the page shows
  * and compares them with the API's answers, and saves {@code target/dashboard.png}; this test compares the
- * numbers the script read with its own API answers too.
+ * numbers the script read with its own API answers too. The script also replaces API answers inside the
+ * browser to check the messages for 401, 403 and 503 and that ids and model names are shown as text.
  *
  * <p>Needs node, {@value #CHROMIUM} (Debian package chromium) and the Node packages of
  * {@code src/test/browser} ({@code src/test/browser/install.sh}). Without them the test is skipped, unless
@@ -102,6 +103,10 @@ class DashboardBrowserTest {
                 assertEquals(usage.get("byModel").size(), page.get("byModel").size(), view);
                 assertEquals(recent.get("requests").size(), page.get("requestRows").asInt(), view);
             }
+            for (String status : List.of("401", "403", "503")) {
+                assertTrue(shown.at("/errorMessages/" + status).asText().contains("(" + status + ")"), status);
+            }
+            assertTrue(shown.get("escaped").asBoolean(), "ids and model names should be shown as text");
             assertEquals(MONTHLY_LIMIT, usage.get("limit").asLong());
             assertTrue(usage.get("byModel").size() >= 2, "both replayed models should be in the breakdown");
         }
