@@ -1,5 +1,5 @@
 // Loads the processor's dashboard in Debian's Chromium, signs in with a token, and checks that the numbers
-// shown equal the HTTP API's answers for the same user. Saves a screenshot of the admin's view.
+// shown equal the HTTP API's responses for the same user. Saves a screenshot of the admin's view.
 //
 // Usage: node dashboard.js --url http://127.0.0.1:PORT/ --admin-token TOKEN --user user-1
 //            [--user-token TOKEN] --screenshot FILE [--chromium /usr/bin/chromium]
@@ -83,7 +83,7 @@ async function openDashboard(page, options, token, userId) {
     }, userId, {timeout: WAIT_MS});
 }
 
-/** Compares every number the page shows for one user with the API's answers; returns what was read. */
+/** Compares every number the page shows for one user with the API's responses; returns what was read. */
 async function checkNumbers(page, options, token, userId) {
     const base = '/api/v1/users/' + encodeURIComponent(userId);
     const usage = (await apiGet(options.url, token, base + '/usage')).body;
@@ -138,7 +138,7 @@ async function checkNumbers(page, options, token, userId) {
     return shown;
 }
 
-/** Signs in and picks the user without waiting for data, for answers that are errors. */
+/** Signs in and picks the user without waiting for data, for responses that are errors. */
 async function signInAndPick(page, options, userId) {
     await page.goto(options.url);
     await page.getByTestId('token-input').fill(options.adminToken);
@@ -150,7 +150,7 @@ async function signInAndPick(page, options, userId) {
 }
 
 /**
- * Replaces the usage answer with an error status and checks the message the page shows. The browser
+ * Replaces the usage response with an error status and checks the message the page shows. The browser
  * intercepts the request, so this works whatever the server's access control does.
  */
 async function checkErrorStatus(context, options, status) {
@@ -166,19 +166,19 @@ async function checkErrorStatus(context, options, status) {
     await message.waitFor({state: 'visible', timeout: WAIT_MS});
     const text = (await message.textContent()).trim();
     if (!text.includes('(' + status + ')') || !text.includes('Injected error ' + status)) {
-        throw new Error('A ' + status + ' answer should show its status and error, but the page shows: ' + text);
+        throw new Error('A ' + status + ' response should show its status and error, but the page shows: ' + text);
     }
     if (status === 401 && !(await page.getByTestId('token-input').isVisible())) {
-        throw new Error('A 401 answer should bring back the token form');
+        throw new Error('A 401 response should bring back the token form');
     }
     if (status === 403 && (await page.getByTestId('total-tokens').isVisible())) {
-        throw new Error('A 403 answer should hide the usage of the user');
+        throw new Error('A 403 response should hide the usage of the user');
     }
     await page.close();
     return text;
 }
 
-/** Adds a request whose id and model are HTML to the API's answer and checks that the page shows them as text. */
+/** Adds a request whose id and model are HTML to the API's response and checks that the page shows them as text. */
 async function checkValuesAreEscaped(context, options) {
     const page = await context.newPage();
     const hostileId = '<img src=x onerror="window.injected=1">';
@@ -200,7 +200,7 @@ async function checkValuesAreEscaped(context, options) {
     return true;
 }
 
-/** When the server rejects unknown tokens, checks that the page says so. */
+/** When the server rejects unknown tokens, checks that the page shows a 401 message. */
 async function checkRejectedToken(page, options) {
     const probe = await apiGet(options.url, 'not-a-valid-token', '/api/v1/whoami');
     if (probe.status !== 401) {

@@ -15,12 +15,12 @@
         role: null,       // 'admin', 'user', or 'unknown' when the server has no /whoami
         userId: null,
         timer: null,
-        generation: 0,    // bumped on every user or token change, so late answers for the old one are dropped
+        generation: 0,    // bumped on every user or token change, so late responses for the old one are dropped
     };
 
     const $ = (id) => document.getElementById(id);
 
-    /** An HTTP answer other than 200, with the API's error sentence when it sent one. */
+    /** An HTTP response other than 2xx, with the API's error sentence when it sent one. */
     class ApiFailure extends Error {
         constructor(status, message) {
             super(message);
@@ -188,25 +188,25 @@
             return;
         }
         const mine = ++suggestionGeneration;
-        let answer;
+        let userList;
         try {
-            answer = await optionalApi('/api/v1/users?limit=20&prefix=' + encodeURIComponent(prefix));
+            userList = await optionalApi('/api/v1/users?limit=20&prefix=' + encodeURIComponent(prefix));
         } catch (e) {
             return; // Suggestions are a convenience; the typed id still works.
         }
-        if (mine !== suggestionGeneration || answer === null) {
+        if (mine !== suggestionGeneration || userList === null) {
             return;
         }
         const options = $('user-options');
         options.replaceChildren();
-        for (const userId of answer.users) {
+        for (const userId of userList.users) {
             const option = document.createElement('option');
             option.value = userId;
             options.appendChild(option);
         }
-        $('user-hint').textContent = answer.truncated
-            ? 'Showing the first ' + answer.users.length + ' matching users; type more to narrow.'
-            : answer.users.length + ' matching users.';
+        $('user-hint').textContent = userList.truncated
+            ? 'Showing the first ' + userList.users.length + ' matching users; type more to narrow.'
+            : userList.users.length + ' matching users.';
     }
 
     function showUser(userId) {

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>The demo replays one shared data file with the current time; this test replays a second one with event
  * times spread over the current month, so the daily chart has several days. Once the API counts every
  * record, the script signs in with the admin token and with a user token, reads the numbers the page shows
- * and compares them with the API's answers, and saves {@code target/dashboard.png}; this test compares the
- * numbers the script read with its own API answers too. The script also replaces API answers inside the
+ * and compares them with the API's responses, and saves {@code target/dashboard.png}; this test compares the
+ * numbers the script read with its own API responses too. The script also replaces API responses inside the
  * browser to check the messages for 401, 403 and 503 and that ids and model names are shown as text.
  *
  * <p>Needs node, {@value #CHROMIUM} (Debian package chromium) and the Node packages of
