@@ -296,7 +296,12 @@
         const bar = $('progress');
         const fill = $('progress-fill');
         const percent = usage.percentUsed;
-        fill.style.width = Math.min(100, Math.max(0, percent)) + '%';
+        const hardStop = usage.hardStopPercent === null || usage.hardStopPercent === undefined
+            ? null : usage.hardStopPercent;
+        // The bar spans 0 to the limit, or to the hard stop when that lies above the limit.
+        const scale = Math.max(100, hardStop === null ? 0 : hardStop);
+        const position = (value) => Math.min(100, Math.max(0, value * 100 / scale)) + '%';
+        fill.style.width = position(percent);
         bar.setAttribute('aria-valuenow', String(Math.min(100, percent)));
         const alerted = new Set(usage.alertedThresholds || []);
         const thresholds = usage.thresholdsPercent || [];
@@ -306,19 +311,19 @@
             old.remove();
         }
         const marks = thresholds.map((t) => ({percent: t, kind: alerted.has(t) ? 'alerted' : 'threshold'}));
-        if (usage.hardStopPercent !== null && usage.hardStopPercent !== undefined) {
-            marks.push({percent: usage.hardStopPercent, kind: 'hard-stop'});
+        if (hardStop !== null) {
+            marks.push({percent: hardStop, kind: 'hard-stop'});
         }
         for (const mark of marks) {
             const element = document.createElement('div');
             element.className = 'mark ' + mark.kind;
-            element.style.left = Math.min(100, mark.percent) + '%';
+            element.style.left = position(mark.percent);
             element.setAttribute('data-testid', 'threshold-mark');
             element.setAttribute('data-percent', String(mark.percent));
             element.title = (mark.kind === 'hard-stop' ? 'Hard stop at ' : 'Alert at ') + mark.percent + ' %'
                 + (mark.kind === 'alerted' ? ' (alerted)' : '');
             const label = document.createElement('span');
-            label.textContent = mark.percent + '%';
+            label.textContent = (mark.kind === 'hard-stop' ? 'stop ' : '') + mark.percent + '%';
             element.appendChild(label);
             bar.appendChild(element);
         }
