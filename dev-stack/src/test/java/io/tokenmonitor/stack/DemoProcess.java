@@ -21,7 +21,8 @@ final class DemoProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern HTTP_API = Pattern.compile("HTTP API\\s+(http://\\S+?)/?$", Pattern.MULTILINE);
+    /** The scheme, host and port of the "HTTP API" line, whatever path the demo prints after them. */
+    private static final Pattern HTTP_API = Pattern.compile("HTTP API\\s+(http://[^/\\s]+)", Pattern.MULTILINE);
     private static final Pattern BROKER = Pattern.compile("Kafka broker\\s+(\\S+)$", Pattern.MULTILINE);
     private static final Pattern REGISTRY = Pattern.compile("Schema Registry\\s+(http://\\S+)$", Pattern.MULTILINE);
 
