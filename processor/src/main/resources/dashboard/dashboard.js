@@ -77,22 +77,28 @@
         $('message').textContent = '';
     }
 
+    /** Ends a message from the server with a full stop, so that a next sentence can follow. */
+    function sentence(text) {
+        return /[.!?]$/.test(text) ? text : text + '.';
+    }
+
     function describeFailure(e, userId) {
         if (!(e instanceof ApiFailure)) {
-            return 'Unexpected error: ' + e.message;
+            return 'Unexpected error: ' + sentence(e.message);
         }
         switch (e.status) {
             case 0:
-                return e.message + '. Retrying every 5 seconds.';
+                return sentence(e.message) + ' Retrying every 5 seconds.';
             case 401:
-                return 'The token was rejected (401): ' + e.message + '. Enter a valid token.';
+                return 'The token was rejected (401): ' + sentence(e.message) + ' Enter a valid token.';
             case 403:
                 return 'This token may not read ' + (userId ? 'the data of user "' + userId + '"' : 'this data')
-                    + ' (403): ' + e.message;
+                    + ' (403): ' + sentence(e.message);
             case 503:
-                return 'The data is temporarily unavailable (503): ' + e.message + ' Retrying every 5 seconds.';
+                return 'The data is temporarily unavailable (503): ' + sentence(e.message)
+                    + ' Retrying every 5 seconds.';
             default:
-                return 'The request failed (' + e.status + '): ' + e.message;
+                return 'The request failed (' + e.status + '): ' + sentence(e.message);
         }
     }
 

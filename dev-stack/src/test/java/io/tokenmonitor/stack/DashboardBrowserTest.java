@@ -107,6 +107,10 @@ class DashboardBrowserTest {
                 assertTrue(shown.at("/errorMessages/" + status).asText().contains("(" + status + ")"), status);
             }
             assertTrue(shown.get("escaped").asBoolean(), "ids and model names should be shown as text");
+            if (shown.at("/rejectedToken/checked").asBoolean()) {
+                // The server checks tokens, so it tells the page whose token it is.
+                assertFalse(shown.get("userSawPicker").asBoolean(), "a user token should not get the user picker");
+            }
             assertEquals(MONTHLY_LIMIT, usage.get("limit").asLong());
             assertTrue(usage.get("byModel").size() >= 2, "both replayed models should be in the breakdown");
         }
