@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -12,9 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of one processor instance, served from its local state stores. Every response is JSON.
+ * The HTTP API of one processor instance, served from its local state stores. Every response is JSON
+ * except the dashboard files and the OpenAPI file.
  *
  * <ul>
+ *   <li>{@code GET /}: the dashboard page (HTML), with its assets under {@code /dashboard/}.</li>
+ *   <li>{@code GET /api/v1/openapi.yaml}: the OpenAPI 3.0 description of this API.</li>
+ *   <li>{@code GET /api/v1}: a JSON index of the endpoints.</li>
  *   <li>{@code GET /api/v1/users/{userId}/usage[?period=YYYY-MM-DD|YYYY-MM]}: the user's totals in a
  *       billing period of the user's plan, by default the one in progress; 400 for a malformed period or
  *       a date no period starts on.</li>
@@ -34,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final ApiServices services;
+    private final List<String> routes = new ArrayList<>();
     private final Javalin app;
 
     public ApiServer(ApiServices services) {
@@ -60,9 +67,15 @@ public final class ApiServer implements AutoCloseable {
         Javalin javalin = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            config.events(events -> events.handlerAdded(handler -> {
+                if (handler.getHttpMethod().isHttpMethod()) {
+                    routes.add(handler.getHttpMethod() + " " + handler.getPath());
+                }
+            }));
         });
 
-        javalin.get("/", this::index);
+        javalin.get("/api/v1", this::index);
+        new StaticResources().register(javalin);
         javalin.get("/health", this::health);
         new UserEndpoints(services).register(javalin);
         new AdminEndpoints(services).register(javalin);
@@ -87,8 +100,15 @@ public final class ApiServer implements AutoCloseable {
         return javalin;
     }
 
+    /** Returns every registered route as "METHOD path", for example "GET /api/v1/users/{userId}/usage". */
+    List<String> routes() {
+        return List.copyOf(routes);
+    }
+
     private void index(Context ctx) {
         Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("dashboard", "/");
+        endpoints.put("openapi", StaticResources.OPENAPI_PATH);
         endpoints.put("usage", "/api/v1/users/{userId}/usage?period=YYYY-MM");
         endpoints.put("requests", "/api/v1/users/{userId}/requests?limit=N");
         endpoints.put("plan", "/api/v1/users/{userId}/plan");
