@@ -105,6 +105,7 @@ class AvroSerdeTest {
         expected.put("reportedPromptTokens", 3L);
         expected.put("reportedCompletionTokens", null);
         expected.put("app", "cli");
+        expected.put("imported", false);
 
         byte[] bytes = requestSerde.serialize(REQUEST_TOPIC, request());
 
