@@ -1,10 +1,13 @@
 package io.tokenmonitor.processor;
 
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
-import io.tokenmonitor.processor.http.AccessControl;
 import io.tokenmonitor.processor.http.ApiServer;
 import io.tokenmonitor.processor.http.ApiServices;
 import io.tokenmonitor.processor.http.QueryRouter;
+import io.tokenmonitor.processor.http.TokenAccessControl;
+import io.tokenmonitor.processor.metrics.ProcessingCounters;
+import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
@@ -41,12 +44,15 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     private final KafkaStreams streams;
     private final ApiServer api;
     private final RejectionCounter rejections = new RejectionCounter();
+    private final ProcessingCounters counters = new ProcessingCounters();
+    private final ProcessorMetrics metrics = new ProcessorMetrics(rejections, counters);
     private int httpPort;
 
-    private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry) {
+    private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry, ApiTokens tokens) {
         this.config = config;
-        Topology topology = new TokenMonitorTopology(config, registry, rejections).build();
+        Topology topology = new TokenMonitorTopology(config, registry, rejections, counters).build();
         this.streams = new KafkaStreams(topology, config.streamsProperties());
+        metrics.bindStreams(streams);
 
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);
         UsageStores stores = new StreamsStores(streams);
@@ -54,18 +60,19 @@ public final class TokenMonitorProcessor implements AutoCloseable {
             localStores -> new UsageQueries(localStores, usageSerde, config.defaultPlan()),
             stores,
             QueryRouter.singleInstance(stores),
-            AccessControl.OPEN,
+            new TokenAccessControl(tokens),
             rejections,
             streams::state,
-            Clock.systemUTC()));
+            Clock.systemUTC()), metrics);
     }
 
     /**
-     * Starts Kafka Streams and the HTTP API. Returns at once; the stores become queryable when Streams
-     * reaches RUNNING, see {@link #awaitRunning(Duration)}.
+     * Starts Kafka Streams and the HTTP API, which accepts the bearer tokens in {@code tokens}. Returns at
+     * once; the stores become queryable when Streams reaches RUNNING, see {@link #awaitRunning(Duration)}.
      */
-    public static TokenMonitorProcessor start(ProcessorConfig config, SchemaRegistryClient registry) {
-        TokenMonitorProcessor processor = new TokenMonitorProcessor(config, registry);
+    public static TokenMonitorProcessor start(ProcessorConfig config, SchemaRegistryClient registry,
+        ApiTokens tokens) {
+        TokenMonitorProcessor processor = new TokenMonitorProcessor(config, registry, tokens);
         processor.startAll();
         return processor;
     }
@@ -97,6 +104,10 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         return rejections;
     }
 
+    public ProcessingCounters counters() {
+        return counters;
+    }
+
     /**
      * Waits until Kafka Streams is RUNNING.
      *
@@ -119,6 +130,7 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         boolean closed = streams.close(CloseOptions
             .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+        metrics.close();
         if (closed) {
             LOG.info("Processor {} stopped", config.applicationId());
         } else {
