@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +38,9 @@ public final class ApiTokens {
     public static final String USER_TOKENS_ENV = "TOKEN_MONITOR_USER_TOKENS";
     public static final int MIN_TOKEN_LENGTH = 16;
     public static final int MAX_TOKEN_LENGTH = 512;
+
+    private static final int GENERATED_TOKEN_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final String ADMIN_KEY = "admin";
     private static final String USER_KEY_PREFIX = "user.";
@@ -143,6 +148,13 @@ public final class ApiTokens {
         Map<String, byte[]> copy = new LinkedHashMap<>();
         userDigests.forEach((userId, digest) -> copy.put(userId, digest.clone()));
         return copy;
+    }
+
+    /** Returns a new random token: 32 bytes from {@link SecureRandom}, URL-safe base64 without padding. */
+    public static String generate() {
+        byte[] bytes = new byte[GENERATED_TOKEN_BYTES];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Returns the SHA-256 digest of a token's UTF-8 bytes. */
