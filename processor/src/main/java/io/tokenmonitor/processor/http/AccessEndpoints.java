@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/whoami}: the caller that the request's bearer token identifies, as
  * {@code {"role":"admin"|"user","userId":null|"<id>"}}, so a client such as the dashboard can tell an admin
- * token from a user token before it asks for data.
+ * token from a user token before it requests data.
  */
 final class AccessEndpoints {
 

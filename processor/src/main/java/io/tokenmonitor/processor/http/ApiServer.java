@@ -44,7 +44,10 @@ public final class ApiServer implements AutoCloseable {
     /** The OpenAPI document, the one path under {@code /api/v1} that needs no token. */
     static final String OPENAPI_PATH = "/api/v1/openapi.yaml";
 
-    /** The context attribute, a Boolean, that the router sets when another instance answered the request. */
+    /**
+     * The context attribute, a Boolean, that the router sets to true when it forwarded the request to another
+     * instance. Absent means false.
+     */
     public static final String FORWARDED_ATTRIBUTE = "forwarded";
 
     private final ApiServices services;

@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class TokenAccessControl implements AccessControl {
 
-    /** The context attribute that holds the {@link Caller} once the request is authenticated. */
+    /** The context attribute that contains the {@link Caller} once the request is authenticated. */
     static final String CALLER_ATTRIBUTE = "tokenMonitor.caller";
 
     private static final String BEARER_SCHEME = "Bearer";

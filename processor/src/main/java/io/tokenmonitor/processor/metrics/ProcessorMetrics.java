@@ -22,7 +22,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code token_monitor_http_requests_seconds{endpoint,forwarded,status}}: HTTP request latency. The
  *       {@code endpoint} tag is the route template, such as {@code /api/v1/users/{userId}/usage}, or
  *       {@value #UNMATCHED_ENDPOINT} for a request that reached no endpoint (unknown path, or rejected for
- *       its token first); {@code forwarded} is whether another instance answered it;</li>
+ *       its token first); {@code forwarded} is whether the request was forwarded to another instance;</li>
  *   <li>Kafka Streams' own metrics ({@code kafka_stream_*}), once {@link #bindStreams} is called.</li>
  * </ul>
  * All counts are since this process started.
@@ -66,7 +66,7 @@ public final class ProcessorMetrics implements AutoCloseable {
      * Records the latency of one HTTP request.
      *
      * @param endpoint the route template, never the raw path, which contains user ids
-     * @param forwarded whether another instance answered it
+     * @param forwarded whether the request was forwarded to another instance
      * @param status the HTTP status sent
      */
     public void recordHttpRequest(String endpoint, boolean forwarded, int status, Duration latency) {

@@ -58,7 +58,7 @@ class MetricsEndpointTest {
         UsageStores stores = fixture.stores();
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(fixture.registry, TokenUsage.class);
         DefaultPlan defaultPlan = DefaultPlan.HF_PRO.withMonthlyTokenLimit(LIMIT);
-        // Stands in for the multi-instance router: requests about bob count as answered by another instance.
+        // Stands in for the multi-instance router: requests about bob count as forwarded to another instance.
         QueryRouter router = (ctx, userId, local) -> {
             ctx.attribute(ApiServer.FORWARDED_ATTRIBUTE, userId.equals("bob"));
             local.answer(stores);
