@@ -111,6 +111,7 @@ class MetricsEndpointTest {
         assertEquals(200, get("/api/v1/users/alice/usage?period=2026-03", ADMIN_TOKEN).statusCode());
         assertEquals(200, get("/api/v1/users/bob/usage", ADMIN_TOKEN).statusCode());
         assertEquals(401, get("/api/v1/users/alice/usage", null).statusCode());
+        assertEquals(404, get("/api/v1/users/alice/unknown", ADMIN_TOKEN).statusCode());
 
         String exposition = get("/metrics", null).body();
         PrometheusSamples samples = new PrometheusSamples(exposition);
@@ -122,6 +123,8 @@ class MetricsEndpointTest {
         assertEquals(1.0, samples.value(HTTP_COUNT, forwarded));
         Map<String, String> rejected = Map.of("endpoint", ProcessorMetrics.UNMATCHED_ENDPOINT, "status", "401");
         assertEquals(1.0, samples.value(HTTP_COUNT, rejected));
+        Map<String, String> notFound = Map.of("endpoint", ProcessorMetrics.UNMATCHED_ENDPOINT, "status", "404");
+        assertEquals(1.0, samples.value(HTTP_COUNT, notFound));
         assertFalse(exposition.contains("alice"), "a raw path with a user id leaked into the metrics");
         assertFalse(exposition.contains(ADMIN_TOKEN));
     }
