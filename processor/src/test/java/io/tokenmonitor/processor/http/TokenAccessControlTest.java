@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,6 +40,10 @@ class TokenAccessControlTest {
     private static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
     private static final String ALICE_TOKEN = "alice-token-0123456789abcdef";
     private static final String BOB_TOKEN = "bob-token-0123456789abcdef";
+    private static final List<String> USER_ENDPOINTS = List.of("usage", "usage/daily", "requests", "alerts",
+        "quota?tokens=10", "export?format=csv", "plan");
+    private static final List<String> ADMIN_ENDPOINTS = List.of("/api/v1/stats", "/api/v1/usage/top",
+        "/api/v1/users");
 
     @TempDir
     Path stateDir;
@@ -76,7 +81,10 @@ class TokenAccessControlTest {
 
     @Test
     void missingTokenIsUnauthorized() throws Exception {
-        for (String path : List.of("/api/v1/users/alice/usage", "/api/v1/stats", "/api/v1/whoami")) {
+        List<String> paths = new ArrayList<>(ADMIN_ENDPOINTS);
+        paths.add("/api/v1/whoami");
+        USER_ENDPOINTS.forEach(endpoint -> paths.add("/api/v1/users/alice/" + endpoint));
+        for (String path : paths) {
             HttpResponse<String> response = get(path, null);
             assertEquals(401, response.statusCode(), path);
             assertEquals("Bearer realm=\"token-monitor\"",
@@ -129,14 +137,17 @@ class TokenAccessControlTest {
         JsonNode body = JSON.readTree(response.body());
         assertEquals("alice", body.get("userId").asText());
         assertEquals(400, body.get("totalTokens").asLong());
-        assertEquals(200, get("/api/v1/users/alice/requests", "Bearer " + ALICE_TOKEN).statusCode());
-        assertEquals(200, get("/api/v1/users/alice/plan", "Bearer " + ALICE_TOKEN).statusCode());
+        for (String endpoint : USER_ENDPOINTS) {
+            String path = "/api/v1/users/alice/" + endpoint;
+            assertEquals(200, get(path, "Bearer " + ALICE_TOKEN).statusCode(), path);
+        }
     }
 
     @Test
     void userTokenOnAnotherUserIsForbidden() throws Exception {
-        for (String path : List.of("/api/v1/users/bob/usage", "/api/v1/users/bob/requests",
-            "/api/v1/users/bob/plan", "/api/v1/users/Alice/usage", "/api/v1/users/nobody/usage")) {
+        List<String> paths = new ArrayList<>(List.of("/api/v1/users/Alice/usage", "/api/v1/users/nobody/usage"));
+        USER_ENDPOINTS.forEach(endpoint -> paths.add("/api/v1/users/bob/" + endpoint));
+        for (String path : paths) {
             HttpResponse<String> response = get(path, "Bearer " + ALICE_TOKEN);
             assertEquals(403, response.statusCode(), path);
             assertTrue(response.headers().firstValue("WWW-Authenticate").isEmpty(), path);
@@ -148,9 +159,12 @@ class TokenAccessControlTest {
 
     @Test
     void userTokenOnAdminEndpointIsForbidden() throws Exception {
-        HttpResponse<String> response = get("/api/v1/stats", "Bearer " + BOB_TOKEN);
-        assertEquals(403, response.statusCode());
-        assertEquals("This endpoint requires the admin token", JSON.readTree(response.body()).get("error").asText());
+        for (String path : ADMIN_ENDPOINTS) {
+            HttpResponse<String> response = get(path, "Bearer " + BOB_TOKEN);
+            assertEquals(403, response.statusCode(), path);
+            assertEquals("This endpoint requires the admin token",
+                JSON.readTree(response.body()).get("error").asText(), path);
+        }
     }
 
     @Test
@@ -161,7 +175,13 @@ class TokenAccessControlTest {
         HttpResponse<String> bob = get("/api/v1/users/bob/usage", "Bearer " + ADMIN_TOKEN);
         assertEquals(200, bob.statusCode());
         assertEquals(25, JSON.readTree(bob.body()).get("totalTokens").asLong());
-        assertEquals(200, get("/api/v1/stats", "Bearer " + ADMIN_TOKEN).statusCode());
+        for (String endpoint : USER_ENDPOINTS) {
+            String path = "/api/v1/users/bob/" + endpoint;
+            assertEquals(200, get(path, "Bearer " + ADMIN_TOKEN).statusCode(), path);
+        }
+        for (String path : ADMIN_ENDPOINTS) {
+            assertEquals(200, get(path, "Bearer " + ADMIN_TOKEN).statusCode(), path);
+        }
     }
 
     @Test
