@@ -1,6 +1,7 @@
 package io.tokenmonitor.stack;
 
 import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ final class ProcessorCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions clusterOptions;
 
+    @Mixin
+    TokenOptions tokenOptions;
+
     @Option(names = "--application-id", defaultValue = "token-monitor",
         description = "Kafka Streams application id, shared by all instances of a deployment "
             + "(default: ${DEFAULT-VALUE}).")
@@ -57,10 +61,12 @@ final class ProcessorCommand implements Callable<Integer> {
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }
+        // Without an admin token the API could not be used, so the processor does not start.
+        ApiTokens tokens = tokenOptions.load(System.getenv());
 
         ShutdownLatch shutdown = new ShutdownLatch();
         TokenMonitorProcessor processor = shutdown.register(
-            TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(schemaRegistryUrl)));
+            TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(schemaRegistryUrl), tokens));
         System.out.printf("Processor running; HTTP API on http://%s:%d/. Press Ctrl-C to stop.%n",
             config.httpHost(), processor.httpPort());
         shutdown.await();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.validation.DeadLetterHeaders;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
@@ -71,6 +72,7 @@ class EndToEndTest {
     private static final List<Integer> THRESHOLDS = List.of(50, 80, 90, 100);
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_TOKEN = ApiTokens.generate();
 
     @TempDir
     static Path stateDir;
@@ -96,7 +98,7 @@ class EndToEndTest {
             .withStateDir(stateDir)
             .withHttpPort(0)
             .withMonthlyLimit(MONTHLY_LIMIT);
-        processor = TokenMonitorProcessor.start(config, registry);
+        processor = TokenMonitorProcessor.start(config, registry, ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
     }
 
@@ -328,8 +330,11 @@ class EndToEndTest {
 
     private JsonNode getJson(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .GET()
+            .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), path + ": " + response.body());
         return JSON.readTree(response.body());
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import io.tokenmonitor.stack.kafka.EmbeddedKafkaBroker;
@@ -25,6 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
 class ImportAcceptanceTest {
+
+    private static final String ADMIN_TOKEN = ApiTokens.generate();
 
     private static final String USER = "browser-user";
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -115,7 +119,7 @@ class ImportAcceptanceTest {
             .withSchemaRegistryUrl(registryServer.url())
             .withStateDir(stateDir)
             .withHttpPort(0);
-        processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()));
+        processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()), ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
     }
 
@@ -213,7 +217,8 @@ class ImportAcceptanceTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode getJson(String path) throws Exception {

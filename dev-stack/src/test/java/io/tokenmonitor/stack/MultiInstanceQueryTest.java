@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
@@ -59,6 +60,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class MultiInstanceQueryTest {
 
+    private static final String ADMIN_TOKEN = ApiTokens.generate();
+
     private static final int PARTITIONS = 6;
     private static final int INSTANCES = 3;
     private static final int USERS = 50;
@@ -96,7 +99,7 @@ class MultiInstanceQueryTest {
                 .withStateDir(stateRoot.resolve("instance-" + i))
                 .withHttpPort(ports.get(i))
                 .withStandbyReplicas(1);
-            processors.add(TokenMonitorProcessor.start(config, registry));
+            processors.add(TokenMonitorProcessor.start(config, registry, ApiTokens.of(ADMIN_TOKEN, Map.of())));
         }
         awaitEveryInstanceActive();
     }
@@ -315,8 +318,12 @@ class MultiInstanceQueryTest {
 
     private HttpResponse<String> get(TokenMonitorProcessor processor, String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .timeout(REQUEST_TIMEOUT)
+            .GET()
+            .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Returns free ports on 127.0.0.1, held open together so they differ, then released for the instances. */

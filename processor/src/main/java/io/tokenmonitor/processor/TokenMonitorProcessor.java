@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor;
 
+import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
-import io.tokenmonitor.processor.http.AccessControl;
 import io.tokenmonitor.processor.http.ApiServer;
 import io.tokenmonitor.processor.http.ApiServices;
 import io.tokenmonitor.processor.http.ClusterView;
@@ -10,6 +10,9 @@ import io.tokenmonitor.processor.http.InstanceGatherer;
 import io.tokenmonitor.processor.http.StreamsClusterView;
 import io.tokenmonitor.processor.http.StreamsQueryRouter;
 import io.tokenmonitor.processor.http.StreamsStores;
+import io.tokenmonitor.processor.http.TokenAccessControl;
+import io.tokenmonitor.processor.metrics.ProcessingCounters;
+import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.processor.validation.RejectionCounter;
@@ -42,12 +45,15 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     private final KafkaStreams streams;
     private final ApiServer api;
     private final RejectionCounter rejections = new RejectionCounter();
+    private final ProcessingCounters counters = new ProcessingCounters();
+    private final ProcessorMetrics metrics = new ProcessorMetrics(rejections, counters);
     private int httpPort;
 
-    private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry) {
+    private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry, ApiTokens tokens) {
         this.config = config;
-        Topology topology = new TokenMonitorTopology(config, registry, rejections).build();
+        Topology topology = new TokenMonitorTopology(config, registry, rejections, counters).build();
         this.streams = new KafkaStreams(topology, config.streamsProperties());
+        metrics.bindStreams(streams);
 
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);
         ClusterView cluster = new StreamsClusterView(streams);
@@ -57,19 +63,20 @@ public final class TokenMonitorProcessor implements AutoCloseable {
             localStores -> new UsageQueries(localStores, usageSerde, config.defaultPlan()),
             StreamsStores.allPartitions(streams),
             new StreamsQueryRouter(cluster, instances),
-            AccessControl.OPEN,
+            new TokenAccessControl(tokens),
             rejections,
             streams::state,
             Clock.systemUTC(),
-            new InstanceGatherer(cluster, instances)));
+            new InstanceGatherer(cluster, instances)), metrics);
     }
 
     /**
-     * Starts Kafka Streams and the HTTP API. Returns at once; the stores become queryable when Streams
-     * reaches RUNNING, see {@link #awaitRunning(Duration)}.
+     * Starts Kafka Streams and the HTTP API, which accepts the bearer tokens in {@code tokens}. Returns at
+     * once; the stores become queryable when Streams reaches RUNNING, see {@link #awaitRunning(Duration)}.
      */
-    public static TokenMonitorProcessor start(ProcessorConfig config, SchemaRegistryClient registry) {
-        TokenMonitorProcessor processor = new TokenMonitorProcessor(config, registry);
+    public static TokenMonitorProcessor start(ProcessorConfig config, SchemaRegistryClient registry,
+        ApiTokens tokens) {
+        TokenMonitorProcessor processor = new TokenMonitorProcessor(config, registry, tokens);
         processor.startAll();
         return processor;
     }
@@ -103,6 +110,10 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         return rejections;
     }
 
+    public ProcessingCounters counters() {
+        return counters;
+    }
+
     /**
      * Waits until Kafka Streams is RUNNING.
      *
@@ -125,6 +136,7 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         boolean closed = streams.close(CloseOptions
             .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+        metrics.close();
         if (closed) {
             LOG.info("Processor {} stopped", config.applicationId());
         } else {

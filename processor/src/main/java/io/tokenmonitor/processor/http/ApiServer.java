@@ -5,6 +5,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.util.ArrayList;
+import io.tokenmonitor.processor.metrics.ProcessingCounters;
+import io.tokenmonitor.processor.metrics.ProcessorMetrics;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +32,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /api/v1/users/{userId}/requests[?limit=N]}: the user's newest requests, N from 1 to 100
  *       (default 100); 400 for another N.</li>
  *   <li>{@code GET /api/v1/stats}: dead-lettered records per reason since this instance started.</li>
+ *   <li>{@code GET /api/v1/whoami}: the caller the bearer token identifies, {@code {role, userId}}.</li>
  *   <li>{@code GET /health}: 200 while Kafka Streams is starting, rebalancing or running; 503 otherwise.</li>
+ *   <li>{@code GET /metrics}: the instance's metrics in the Prometheus text format.</li>
  * </ul>
+ * Every path under {@code /api/v1} except {@value StaticResources#OPENAPI_PATH} needs a bearer token, checked by
+ * {@link AccessControl#authenticate}: 401 with {@code WWW-Authenticate: Bearer} without a valid one, 403
+ * when the token does not grant the data. {@code /}, {@code /health} and {@code /metrics} are open.
  * While the stores are not queryable (start-up, rebalance) the usage endpoints return 503 with
  * {@code Retry-After}.
  */
@@ -41,10 +49,24 @@ public final class ApiServer implements AutoCloseable {
 
     private final ApiServices services;
     private final List<String> routes = new ArrayList<>();
+    private final ProcessorMetrics metrics;
+    private final boolean ownsMetrics;
     private final Javalin app;
 
+    /** Creates a server whose {@code /metrics} has only its own HTTP and dead-letter metrics. For tests. */
     public ApiServer(ApiServices services) {
+        this(services, new ProcessorMetrics(services.rejections(), new ProcessingCounters()), true);
+    }
+
+    /** Creates a server that records its request latencies in {@code metrics} and serves them at /metrics. */
+    public ApiServer(ApiServices services, ProcessorMetrics metrics) {
+        this(services, metrics, false);
+    }
+
+    private ApiServer(ApiServices services, ProcessorMetrics metrics, boolean ownsMetrics) {
         this.services = services;
+        this.metrics = metrics;
+        this.ownsMetrics = ownsMetrics;
         this.app = createApp();
     }
 
@@ -59,6 +81,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (ownsMetrics) {
+            metrics.close();
+        }
         LOG.info("HTTP API stopped");
     }
 
@@ -72,16 +97,31 @@ public final class ApiServer implements AutoCloseable {
                     routes.add(handler.getHttpMethod() + " " + handler.getPath());
                 }
             }));
+            config.requestLogger.http(this::recordLatency);
         });
 
+        javalin.before("/api/v1", ctx -> services.access().authenticate(ctx));
+        javalin.before("/api/v1/*", ctx -> {
+            if (!ctx.path().equals(StaticResources.OPENAPI_PATH)) {
+                services.access().authenticate(ctx);
+            }
+        });
         javalin.get("/api/v1", this::index);
         new StaticResources().register(javalin);
         javalin.get("/health", this::health);
+        javalin.get("/metrics", ctx -> ctx.contentType(ProcessorMetrics.CONTENT_TYPE).result(metrics.scrape()));
         new UserEndpoints(services).register(javalin);
         new AdminEndpoints(services).register(javalin);
+        new AccessEndpoints(services).register(javalin);
 
         javalin.exception(BadRequestException.class, (e, ctx) ->
             ctx.status(400).json(new ApiError(400, e.getMessage(), e.parameter())));
+        javalin.exception(AccessDeniedException.class, (e, ctx) -> {
+            if (e.authenticateHeader() != null) {
+                ctx.header("WWW-Authenticate", e.authenticateHeader());
+            }
+            ctx.status(e.status()).json(new ApiError(e.status(), e.getMessage(), null));
+        });
         javalin.exception(InvalidStateStoreException.class, (e, ctx) -> {
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
             ctx.status(503).json(new ApiError(503,
@@ -113,8 +153,24 @@ public final class ApiServer implements AutoCloseable {
         endpoints.put("requests", "/api/v1/users/{userId}/requests?limit=N");
         endpoints.put("plan", "/api/v1/users/{userId}/plan");
         endpoints.put("stats", "/api/v1/stats");
+        endpoints.put("whoami", "/api/v1/whoami");
         endpoints.put("health", "/health");
+        endpoints.put("metrics", "/metrics");
         ctx.json(Map.of("service", "token-monitor", "endpoints", endpoints));
+    }
+
+    /** Records a finished request under its route template, which unlike the path contains no user id. */
+    private void recordLatency(Context ctx, Float executionTimeMs) {
+        Boolean forwarded = ctx.attribute(StreamsQueryRouter.FORWARDED_ATTRIBUTE);
+        String endpoint;
+        try {
+            endpoint = ctx.endpointHandlerPath();
+        } catch (IllegalStateException e) {
+            // Javalin 6 throws when a before-handler ended the request, so no endpoint was matched.
+            endpoint = ProcessorMetrics.UNMATCHED_ENDPOINT;
+        }
+        metrics.recordHttpRequest(endpoint, Boolean.TRUE.equals(forwarded), ctx.statusCode(),
+            Duration.ofNanos((long) (executionTimeMs * 1_000_000.0)));
     }
 
     private void health(Context ctx) {

@@ -6,6 +6,7 @@ import io.tokenmonitor.processor.alert.AlertRecorder;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.dedup.RequestDeduplicator;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
+import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.query.RecentRequestsRecorder;
 import io.tokenmonitor.processor.aggregation.CommandOutcome;
 import io.tokenmonitor.processor.aggregation.ResetApplier;
@@ -95,12 +96,20 @@ public final class TokenMonitorTopology {
     private final SchemaRegistryClient registry;
     private final DeadLetters deadLetters;
     private final RejectionCounter rejections;
+    private final ProcessingCounters counters;
 
     public TokenMonitorTopology(ProcessorConfig config, SchemaRegistryClient registry, RejectionCounter rejections) {
+        this(config, registry, rejections, new ProcessingCounters());
+    }
+
+    /** Creates the builder of a topology that counts metered requests and raised alerts in {@code counters}. */
+    public TokenMonitorTopology(ProcessorConfig config, SchemaRegistryClient registry, RejectionCounter rejections,
+        ProcessingCounters counters) {
         this.config = config;
         this.registry = registry;
         this.deadLetters = new DeadLetters(rejections);
         this.rejections = rejections;
+        this.counters = counters;
     }
 
     /** Builds the topology. Every processor, store and sink has an explicit name. */
@@ -189,7 +198,8 @@ public final class TokenMonitorTopology {
                 Named.as("estimate-tokens"))
             .processValues(() -> new RecentRequestsRecorder(RECENT_REQUESTS_STORE,
                     new AvroSerde<>(registry, TokenUsage.class)),
-                Named.as("record-recent-requests"), RECENT_REQUESTS_STORE);
+                Named.as("record-recent-requests"), RECENT_REQUESTS_STORE)
+            .peek((userId, metered) -> counters.requestMetered(), Named.as("count-metered-request"));
 
         usage.to(Topics.TOKEN_USAGE.name(),
             Produced.with(Serdes.String(), Topics.TOKEN_USAGE.valueSerde(registry)).withName("token-usage-sink"));
@@ -227,6 +237,7 @@ public final class TokenMonitorTopology {
 
         updates
             .processValues(() -> new AlertRecorder(USAGE_ALERTS_STORE), Named.as("raise-alerts"), USAGE_ALERTS_STORE)
+            .peek((userId, alert) -> counters.alertRaised(), Named.as("count-raised-alert"))
             .to(Topics.USAGE_ALERTS.name(),
                 Produced.with(Serdes.String(), Topics.USAGE_ALERTS.valueSerde(registry))
                     .withName("usage-alerts-sink"));

@@ -1,6 +1,7 @@
 package io.tokenmonitor.processor.topology;
 
 import io.tokenmonitor.processor.config.ProcessorConfig;
+import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.InMemorySchemaRegistry;
@@ -28,6 +29,7 @@ public final class TopologyFixture implements AutoCloseable {
 
     public final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     public final RejectionCounter rejections = new RejectionCounter();
+    public final ProcessingCounters counters = new ProcessingCounters();
     public final TopologyTestDriver driver;
     public final TestInputTopic<String, byte[]> requests;
     public final TestInputTopic<String, byte[]> plans;
@@ -49,7 +51,7 @@ public final class TopologyFixture implements AutoCloseable {
         ProcessorConfig config = baseConfig
             .withStateDir(stateDir)
             .withApplicationId("topology-test");
-        driver = new TopologyTestDriver(new TokenMonitorTopology(config, registry, rejections).build(),
+        driver = new TopologyTestDriver(new TokenMonitorTopology(config, registry, rejections, counters).build(),
             config.streamsProperties(), wallClock);
 
         requests = driver.createInputTopic(Topics.TOKEN_REQUESTS.name(),

@@ -3,6 +3,7 @@ package io.tokenmonitor.agent.plan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.agent.AgentCommand;
+import io.tokenmonitor.agent.ApiTokenOptions;
 import io.tokenmonitor.agent.TextOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
         "Prints the plan in force for a user as the JSON body of GET {api-url}/api/v1/users/{user}/plan; a user "
-            + "without a plan of their own gets the default plan, marked \"isDefault\":true.",
+            + "without a plan of their own gets the default plan, marked \"isDefault\":true. Sends the admin "
+            + "token as a bearer token.",
         "Exits with 1, printing the HTTP status and body on stderr, when the request fails."})
 public final class PlanShowCommand implements Callable<Integer> {
 
@@ -50,6 +53,9 @@ public final class PlanShowCommand implements Callable<Integer> {
             + "TOKEN_MONITOR_API_URL sets the default).")
     String apiUrl;
 
+    @Mixin
+    ApiTokenOptions tokenOptions;
+
     @Override
     public Integer call() {
         TextOptions.requireValid(spec, "--user", userId);
@@ -61,11 +67,15 @@ public final class PlanShowCommand implements Callable<Integer> {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CONNECT_TIMEOUT)
             .build();
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder requestBuilder = HttpRequest.newBuilder(uri)
             .timeout(REQUEST_TIMEOUT)
             .header("Accept", "application/json")
-            .GET()
-            .build();
+            .GET();
+        String token = tokenOptions.bearerToken(System.getenv());
+        if (token != null) {
+            requestBuilder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = requestBuilder.build();
 
         HttpResponse<String> response;
         try {
@@ -86,8 +96,11 @@ public final class PlanShowCommand implements Callable<Integer> {
 
         String body = response.body().strip();
         if (response.statusCode() < 200 || response.statusCode() > 299) {
+            String hint = response.statusCode() == 401
+                ? " (set the admin token with --admin-token or " + ApiTokenOptions.ADMIN_TOKEN_ENV + ")"
+                : "";
             return fail(err, "GET " + uri + " failed with HTTP status " + response.statusCode() + ": "
-                + (body.isEmpty() ? "(empty body)" : body));
+                + (body.isEmpty() ? "(empty body)" : body) + hint);
         }
         if (!isJson(body)) {
             return fail(err, "GET " + uri + " returned HTTP status " + response.statusCode()

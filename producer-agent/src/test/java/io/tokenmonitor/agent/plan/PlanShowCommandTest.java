@@ -1,6 +1,7 @@
 package io.tokenmonitor.agent.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.agent.AgentCommand;
@@ -31,6 +32,34 @@ class PlanShowCommandTest {
             assertEquals(List.of("/api/v1/users/alice/plan"), server.rawPaths());
             assertEquals(List.of("application/json"), server.acceptHeaders());
             assertEquals("", run.err());
+        }
+    }
+
+    @Test
+    void planShowSendsAdminTokenAsBearer() throws Exception {
+        String token = "admin-token-0123456789abcdef";
+        try (StubApiServer server = StubApiServer.start(200, PLAN_BODY)) {
+            AgentRun run = AgentRun.execute(clients, "plan", "show", "--user", "alice", "--api-url", server.url(),
+                "--admin-token", token);
+
+            assertEquals(AgentCommand.EXIT_OK, run.exitCode(), run.err());
+            assertEquals(List.of("Bearer " + token), server.authorizationHeaders());
+            assertFalse(run.out().contains(token), run.out());
+            assertFalse(run.err().contains(token), run.err());
+        }
+    }
+
+    @Test
+    void planShowNamesTokenOptionsOnUnauthorized() throws Exception {
+        String body = "{\"status\":401,\"error\":\"Unknown bearer token\",\"parameter\":null}";
+        try (StubApiServer server = StubApiServer.start(401, body)) {
+            AgentRun run = AgentRun.execute(clients, "plan", "show", "--user", "alice", "--api-url", server.url(),
+                "--admin-token", "wrong-token-0123456789abcdef");
+
+            assertEquals(AgentCommand.EXIT_FAILURE, run.exitCode());
+            assertTrue(run.err().contains("HTTP status 401"), run.err());
+            assertTrue(run.err().contains("--admin-token or TOKEN_MONITOR_ADMIN_TOKEN"), run.err());
+            assertFalse(run.err().contains("wrong-token-0123456789abcdef"), run.err());
         }
     }
 

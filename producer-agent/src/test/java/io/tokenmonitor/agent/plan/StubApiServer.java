@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An HTTP server on 127.0.0.1 and a free port that responds to every request with one status and body, and
- * records the raw path and Accept header of each request.
+ * records the raw path, Accept and Authorization headers of each request.
  */
 final class StubApiServer implements AutoCloseable {
 
@@ -21,6 +21,7 @@ final class StubApiServer implements AutoCloseable {
     private final byte[] body;
     private final List<String> rawPaths = new CopyOnWriteArrayList<>();
     private final List<String> acceptHeaders = new CopyOnWriteArrayList<>();
+    private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
 
     private StubApiServer(int status, String body) throws IOException {
         this.status = status;
@@ -49,9 +50,16 @@ final class StubApiServer implements AutoCloseable {
         return List.copyOf(acceptHeaders);
     }
 
+    /** Returns the Authorization header of each request, "(none)" where it was absent. */
+    List<String> authorizationHeaders() {
+        return List.copyOf(authorizationHeaders);
+    }
+
     private void respond(HttpExchange exchange) throws IOException {
         rawPaths.add(exchange.getRequestURI().getRawPath());
         acceptHeaders.add(exchange.getRequestHeaders().getFirst("Accept"));
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        authorizationHeaders.add(authorization == null ? "(none)" : authorization);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
