@@ -9,7 +9,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * What the HTTP API reads from and who it asks.
+ * The stores, router, access control and counters the HTTP API uses.
  *
  * @param queries makes the queries over a set of stores
  * @param localStores every store of this instance, for scans across its users

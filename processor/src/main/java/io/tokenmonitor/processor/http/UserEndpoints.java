@@ -12,9 +12,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The endpoints under {@code /api/v1/users/{userId}}. Each checks the caller's access to the user, then the
- * router answers it here or on the instance that owns the user. A {@code period} parameter is a period's start
- * date {@code YYYY-MM-DD} or a month {@code YYYY-MM}, by default the period in progress.
+ * The endpoints under {@code /api/v1/users/{userId}}. Each checks the caller's access to the user. Then the
+ * router serves the request here or forwards it to the instance that owns the user. A {@code period} parameter
+ * is a period's start date {@code YYYY-MM-DD} or a month {@code YYYY-MM}, by default the period in progress.
  *
  * <ul>
  *   <li>{@code usage?period=P}: the totals of a period with per-model and per-provider shares.</li>
@@ -33,7 +33,7 @@ final class UserEndpoints {
 
     static final String USER_PATH = "/api/v1/users/{userId}";
 
-    /** Largest {@code tokens} a quota check accepts. */
+    /** Maximum {@code tokens} a quota check accepts. */
     static final long MAX_QUOTA_TOKENS = 1_000_000_000_000L;
 
     private static final String FORMAT_JSON = "json";
@@ -136,7 +136,7 @@ final class UserEndpoints {
         return userId;
     }
 
-    /** Answers one per-user request from queries over stores that hold the user's data. */
+    /** Serves one per-user request from queries over stores that contain the user's data. */
     @FunctionalInterface
     private interface UserHandler {
 
