@@ -1,6 +1,7 @@
 package io.tokenmonitor.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -30,8 +31,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -151,6 +154,33 @@ class MultiInstanceQueryTest {
 
     @Test
     @Order(2)
+    void adminListsGatherEveryInstance() throws Exception {
+        assertEquals(USERS, expectedTotals.size(), "the first test replays the data");
+        Set<String> localUsers = new HashSet<>();
+        int localListsTotal = 0;
+        for (TokenMonitorProcessor processor : processors) {
+            JsonNode top = getJson(processor, "/api/v1/usage/top?limit=1000");
+            assertEquals(USERS, top.get("users").size(), "top users on port " + processor.httpPort());
+            for (JsonNode user : top.get("users")) {
+                String userId = user.get("userId").asText();
+                assertEquals(expectedTotals.get(userId).longValue(), user.get("totalTokens").asLong(), userId);
+            }
+
+            JsonNode users = getJson(processor, "/api/v1/users?prefix=user-&limit=1000");
+            assertEquals(USERS, users.get("users").size(), "users on port " + processor.httpPort());
+            assertFalse(users.get("truncated").asBoolean());
+
+            JsonNode local = getJson(processor, "/api/v1/users?prefix=user-&limit=1000&scope=local");
+            local.get("users").forEach(user -> localUsers.add(user.asText()));
+            localListsTotal += local.get("users").size();
+        }
+        // Each user's data is on exactly one instance, so the local lists split the users between them.
+        assertEquals(USERS, localListsTotal);
+        assertEquals(expectedTotals.keySet(), localUsers);
+    }
+
+    @Test
+    @Order(3)
     void answersStayCorrectWhileInstanceLeaves() throws Exception {
         assertEquals(USERS, expectedTotals.size(), "the first test replays the data");
         TokenMonitorProcessor leaving = processors.stream()
@@ -314,6 +344,12 @@ class MultiInstanceQueryTest {
 
     private static String usagePath(String userId, boolean allowStale) {
         return "/api/v1/users/" + userId + "/usage" + (allowStale ? "?allowStale=true" : "");
+    }
+
+    private JsonNode getJson(TokenMonitorProcessor processor, String path) throws Exception {
+        HttpResponse<String> response = get(processor, path);
+        assertEquals(200, response.statusCode(), path + " on port " + processor.httpPort() + ": " + response.body());
+        return JSON.readTree(response.body());
     }
 
     private HttpResponse<String> get(TokenMonitorProcessor processor, String path) throws Exception {
