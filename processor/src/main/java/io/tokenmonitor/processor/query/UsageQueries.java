@@ -41,6 +41,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class UsageQueries {
 
     private static final StringSerializer KEY_SERIALIZER = (StringSerializer) Serdes.String().serializer();
+    private static final int EXPORT_READ_ATTEMPTS = 20;
     private static final int DATE_NAME_LENGTH = "YYYY-MM-DD".length();
     private static final int MONTH_NAME_LENGTH = "YYYY-MM".length();
     private static final int INVERTED_TIME_LENGTH = 19;
@@ -189,10 +190,29 @@ public final class UsageQueries {
     /**
      * Returns a user's usage report of a period: the totals and the period's requests still held, oldest first.
      *
+     * <p>The topology writes a request's row before it adds the request to the totals, and the two stores are
+     * read one after the other, so a report read between the two writes would list a request the totals lack.
+     * Such a report is read again, up to {@value #EXPORT_READ_ATTEMPTS} times.
+     *
      * @param periodName as for {@link #usage}
      * @throws IllegalArgumentException as for {@link #usage}
      */
     public ExportView export(String userId, String periodName, Instant now) {
+        ExportView report = readExport(userId, periodName, now);
+        for (int attempt = 1; attempt < EXPORT_READ_ATTEMPTS && report.requests().size() > report.totals().requests();
+             attempt++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return report;
+            }
+            report = readExport(userId, periodName, now);
+        }
+        return report;
+    }
+
+    private ExportView readExport(String userId, String periodName, Instant now) {
         PeriodLookup lookup = lookUp(userId, periodName, now);
         List<RecentRequestsView.RequestView> requests = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> iterator = stores.recentRequests()
@@ -206,7 +226,8 @@ public final class UsageQueries {
         }
         // The store lists newest first.
         Collections.reverse(requests);
-        return new ExportView(toView(userId, lookup), requests);
+        UsageView totals = toView(userId, lookup);
+        return new ExportView(totals, requests, requests.size() == totals.requests());
     }
 
     /**
