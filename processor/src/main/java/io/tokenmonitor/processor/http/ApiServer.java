@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * when the token does not grant the data. {@code /}, {@code /health} and {@code /metrics} are open.
  * While the stores are not queryable (start-up, rebalance) the usage endpoints return 503 with
  * {@code Retry-After}.
+ *
+ * <p>Every error response is an {@link ApiError} in JSON, including those Jetty writes itself (see
+ * {@link JsonErrorHandler}).
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -89,9 +92,13 @@ public final class ApiServer implements AutoCloseable {
 
     private Javalin createApp() {
         ObjectMapper mapper = new ObjectMapper();
+        JsonErrorHandler errorHandler = new JsonErrorHandler(mapper);
         Javalin javalin = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Jetty takes the context's error handler once a request reaches the servlet, the server's before.
+            config.jetty.modifyServer(server -> server.setErrorHandler(errorHandler));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errorHandler));
             config.events(events -> events.handlerAdded(handler -> {
                 if (handler.getHttpMethod().isHttpMethod()) {
                     routes.add(handler.getHttpMethod() + " " + handler.getPath());
