@@ -2,6 +2,8 @@ package io.tokenmonitor.processor.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -82,10 +84,66 @@ class ErrorResponsesTest {
         assertJsonError(414, send("GET " + path + " HTTP/1.1", Map.of()));
     }
 
+    @Test
+    void wrongMethodIsMethodNotAllowed() throws IOException {
+        for (String request : new String[] {
+            "POST /api/v1/users/user-1/usage", "PUT /api/v1/users/user-1/plan", "DELETE /api/v1/stats",
+            "PATCH /api/v1/users/user-1/requests", "POST /health", "POST /dashboard/dashboard.js"}) {
+            RawResponse response = send(request + " HTTP/1.1", Map.of("Content-Length", "0"));
+
+            assertJsonError(405, response);
+            assertEquals("GET, HEAD", response.header("Allow"), request);
+        }
+    }
+
+    @Test
+    void wrongMethodOnUnknownPathIsNotFound() throws IOException {
+        for (String request : new String[] {"POST /api/v1/nothing", "POST /api/v1/users/user-1", "GET /api/v2/stats",
+            "POST /api/v1/users/user-1/usage/extra"}) {
+            RawResponse response = send(request + " HTTP/1.1", Map.of("Content-Length", "0"));
+
+            assertJsonError(404, response);
+            assertNull(response.header("Allow"), request);
+        }
+    }
+
+    @Test
+    void unknownMethodIsNotImplemented() throws IOException {
+        for (String path : new String[] {"/api/v1/stats", "/api/v1/nothing"}) {
+            RawResponse response = send("FOO " + path + " HTTP/1.1", Map.of("Content-Length", "0"));
+
+            assertJsonError(501, response);
+            assertNull(response.header("Allow"), path);
+        }
+    }
+
+    @Test
+    void headRunsGetHandlerWithoutBody() throws IOException {
+        RawResponse valid = send("HEAD /api/v1/users/user-1/usage HTTP/1.1", Map.of());
+        RawResponse invalid = send("HEAD /api/v1/users/user-1/usage?period=bad HTTP/1.1", Map.of());
+
+        assertEquals(200, valid.status());
+        assertTrue(valid.header("Content-Type").startsWith("application/json"), valid.header("Content-Type"));
+        assertEquals("", valid.body());
+        assertEquals(400, invalid.status());
+        assertTrue(invalid.header("Content-Type").startsWith("application/json"), invalid.header("Content-Type"));
+        assertEquals("", invalid.body());
+    }
+
+    @Test
+    void headOnUnknownPathIsNotFound() throws IOException {
+        RawResponse response = send("HEAD /api/v1/nothing HTTP/1.1", Map.of());
+
+        assertEquals(404, response.status());
+        assertNull(response.header("Allow"));
+        assertEquals("", response.body());
+    }
+
     private static void assertJsonError(int status, RawResponse response) throws IOException {
         assertEquals(status, response.status(), response.body());
         String contentType = response.header("Content-Type");
-        assertTrue(contentType != null && contentType.startsWith("application/json"), String.valueOf(contentType));
+        assertNotNull(contentType, response.body());
+        assertTrue(contentType.startsWith("application/json"), contentType);
         JsonNode body = TestApi.JSON.readTree(response.body());
         assertEquals(status, body.path("status").asInt(), response.body());
         assertFalse(body.path("error").asText().isBlank(), response.body());
