@@ -156,8 +156,9 @@ public final class ApiServer implements AutoCloseable {
     /**
      * Registers a HEAD route with the handler of every GET route. Without it Javalin 6.7 returns 200 with
      * {@code text/plain} for HEAD on any path with a GET route, without running the handler, so HEAD skipped
-     * parameter validation and the 503 while stores are unavailable. HTTP defines HEAD as GET without the body,
-     * with the same status and headers, and Jetty drops the body of a HEAD response.
+     * the 403 for another user's data, parameter validation and the 503 while stores are unavailable. HTTP
+     * defines HEAD as GET without the body, with the same status and headers, and Jetty drops the body of a
+     * HEAD response.
      */
     private void addHeadRoutes(Javalin javalin) {
         for (HandlerMetaInfo route : List.copyOf(routes)) {
