@@ -2,15 +2,19 @@ package io.tokenmonitor.processor.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
-import java.util.ArrayList;
 import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -41,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * when the token does not grant the data. {@code /}, {@code /health} and {@code /metrics} are open.
  * While the stores are not queryable (start-up, rebalance) the usage endpoints return 503 with
  * {@code Retry-After}.
+ *
+ * <p>Every error response is an {@link ApiError} in JSON, including those Jetty writes itself (see
+ * {@link JsonErrorHandler}). Another method on an existing path returns 405 with an {@code Allow} header, and
+ * an unknown path 404. HEAD runs the GET handler, so it returns the same status and headers without a body.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -48,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String RETRY_AFTER_SECONDS = "1";
 
     private final ApiServices services;
-    private final List<String> routes = new ArrayList<>();
+    private final List<HandlerMetaInfo> routes = new ArrayList<>();
     private final ProcessorMetrics metrics;
     private final boolean ownsMetrics;
     private final Javalin app;
@@ -89,12 +97,17 @@ public final class ApiServer implements AutoCloseable {
 
     private Javalin createApp() {
         ObjectMapper mapper = new ObjectMapper();
+        JsonErrorHandler errorHandler = new JsonErrorHandler(mapper);
         Javalin javalin = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Jetty uses the context's error handler for requests that reached the servlet, the server's for others.
+            config.jetty.modifyServer(server -> server.setErrorHandler(errorHandler));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errorHandler));
             config.events(events -> events.handlerAdded(handler -> {
-                if (handler.getHttpMethod().isHttpMethod()) {
-                    routes.add(handler.getHttpMethod() + " " + handler.getPath());
+                // The HEAD routes added by addHeadRoutes mirror GET routes, so they are not listed.
+                if (handler.getHttpMethod().isHttpMethod() && handler.getHttpMethod() != HandlerType.HEAD) {
+                    routes.add(handler);
                 }
             }));
             config.requestLogger.http(this::recordLatency);
@@ -113,6 +126,7 @@ public final class ApiServer implements AutoCloseable {
         new UserEndpoints(services).register(javalin);
         new AdminEndpoints(services).register(javalin);
         new AccessEndpoints(services).register(javalin);
+        addHeadRoutes(javalin);
 
         javalin.exception(BadRequestException.class, (e, ctx) ->
             ctx.status(400).json(new ApiError(400, e.getMessage(), e.parameter())));
@@ -135,14 +149,85 @@ public final class ApiServer implements AutoCloseable {
             LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError(500, "Internal error: " + e.getClass().getSimpleName(), null));
         });
-        // No handler of this API returns 404 itself, so every 404 is an unknown path.
-        javalin.error(404, ctx -> ctx.json(new ApiError(404, "No endpoint " + ctx.method() + " " + ctx.path(), null)));
+        javalin.error(404, this::notFoundOrMethodNotAllowed);
         return javalin;
+    }
+
+    /**
+     * Registers a HEAD route with the handler of every GET route. Without it Javalin 6.7 returns 200 with
+     * {@code text/plain} for HEAD on any path with a GET route, without running the handler, so HEAD skipped
+     * the 403 for another user's data, parameter validation and the 503 while stores are unavailable. HTTP
+     * defines HEAD as GET without the body, with the same status and headers, and Jetty drops the body of a
+     * HEAD response.
+     */
+    private void addHeadRoutes(Javalin javalin) {
+        for (HandlerMetaInfo route : List.copyOf(routes)) {
+            if (route.getHttpMethod() == HandlerType.GET) {
+                javalin.head(route.getPath(), route.getHandler());
+            }
+        }
+    }
+
+    /**
+     * Turns Javalin's 404 into 405 with an {@code Allow} header when a route matches the path under another
+     * method. A 404 for a path and method that do match, such as a missing dashboard asset, stays 404.
+     */
+    private void notFoundOrMethodNotAllowed(Context ctx) {
+        if (ctx.method() == HandlerType.INVALID) {
+            // Javalin names every method it does not know INVALID, and HTTP's status for an unknown method is 501.
+            ctx.status(501).json(new ApiError(501, "Unknown HTTP method. This API supports GET and HEAD", null));
+            return;
+        }
+        Set<String> allowed = allowedMethods(ctx.path());
+        String method = ctx.method().name();
+        if (allowed.isEmpty() || allowed.contains(method)) {
+            ctx.json(new ApiError(404, "No endpoint " + method + " " + ctx.path(), null));
+            return;
+        }
+        String allowHeader = String.join(", ", allowed);
+        ctx.header("Allow", allowHeader);
+        ctx.status(405).json(new ApiError(405,
+            "Method " + method + " is not allowed on " + ctx.path() + "; use " + allowHeader, null));
+    }
+
+    /** Returns the methods of the routes whose template matches {@code path}, HEAD included wherever GET is. */
+    private Set<String> allowedMethods(String path) {
+        Set<String> methods = new LinkedHashSet<>();
+        for (HandlerMetaInfo route : routes) {
+            if (matchesTemplate(route.getPath(), path)) {
+                methods.add(route.getHttpMethod().name());
+                if (route.getHttpMethod() == HandlerType.GET) {
+                    methods.add(HandlerType.HEAD.name());
+                }
+            }
+        }
+        return methods;
+    }
+
+    /** Matches a path against a route template, where each {@code {name}} segment matches one non-empty segment. */
+    static boolean matchesTemplate(String template, String path) {
+        String[] templateSegments = template.split("/", -1);
+        String[] pathSegments = path.split("/", -1);
+        if (templateSegments.length != pathSegments.length) {
+            return false;
+        }
+        for (int i = 0; i < templateSegments.length; i++) {
+            String expected = templateSegments[i];
+            boolean parameter = expected.startsWith("{") && expected.endsWith("}");
+            if (parameter ? pathSegments[i].isEmpty() : !expected.equals(pathSegments[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Returns every registered route as "METHOD path", for example "GET /api/v1/users/{userId}/usage". */
     List<String> routes() {
-        return List.copyOf(routes);
+        List<String> names = new ArrayList<>();
+        for (HandlerMetaInfo route : routes) {
+            names.add(route.getHttpMethod() + " " + route.getPath());
+        }
+        return names;
     }
 
     private void index(Context ctx) {

@@ -28,6 +28,7 @@ final class TestApi implements AutoCloseable {
 
     final TopologyFixture fixture;
     private final ApiServer server;
+    private final int port;
     private final String baseUrl;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -47,7 +48,13 @@ final class TestApi implements AutoCloseable {
             fixture.rejections,
             () -> KafkaStreams.State.RUNNING,
             Clock.fixed(now, ZoneOffset.UTC)));
-        baseUrl = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
+        port = server.start("127.0.0.1", 0);
+        baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    /** Returns the ephemeral port the server listens on, for clients that write raw HTTP. */
+    int port() {
+        return port;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -210,8 +210,32 @@ class TokenAccessControlTest {
         assertNotEquals(401, get(StaticResources.OPENAPI_PATH, null).statusCode());
     }
 
+    @Test
+    void headChecksTokenLikeGet() throws Exception {
+        HttpResponse<String> missing = send("HEAD", "/api/v1/users/alice/usage", null);
+        HttpResponse<String> otherUser = send("HEAD", "/api/v1/users/bob/usage", "Bearer " + ALICE_TOKEN);
+        HttpResponse<String> ownData = send("HEAD", "/api/v1/users/alice/usage", "Bearer " + ALICE_TOKEN);
+
+        assertEquals(401, missing.statusCode());
+        assertEquals("Bearer realm=\"token-monitor\"", missing.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(403, otherUser.statusCode());
+        assertEquals(200, ownData.statusCode());
+        assertEquals("", ownData.body());
+    }
+
+    @Test
+    void wrongMethodNeedsTokenBeforeMethodNotAllowed() throws Exception {
+        assertEquals(401, send("POST", "/api/v1/users/alice/usage", null).statusCode());
+        assertEquals(405, send("POST", "/api/v1/users/alice/usage", "Bearer " + ALICE_TOKEN).statusCode());
+    }
+
     private HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+        return send("GET", path, authorization);
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
