@@ -79,7 +79,8 @@ class DashboardBrowserTest {
         Path spreadFile = SharedData.file(SPREAD_FILE);
         long expectedRequests = JSON.readTree(demoFile.toFile()).size() + JSON.readTree(spreadFile.toFile()).size();
 
-        try (DemoProcess demo = DemoProcess.start(workDir, demoArguments(demoFile), adminToken, USER + "=" + userToken)) {
+        String userTokens = USER + "=" + userToken;
+        try (DemoProcess demo = DemoProcess.start(workDir, demoArguments(demoFile), adminToken, userTokens)) {
             Instant monthStart = YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             int replayExit = AgentCommand.run("replay", spreadFile.toString(), "--users", Integer.toString(USERS),
                 "--rate", "0", "--from", monthStart.toString(),
@@ -155,7 +156,8 @@ class DashboardBrowserTest {
             .start();
         try {
             if (!process.waitFor(NODE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                fail("node dashboard.js did not finish within " + NODE_TIMEOUT + ". Errors: " + Files.readString(stderr));
+                fail("node dashboard.js did not finish within " + NODE_TIMEOUT + ". Errors: "
+                    + Files.readString(stderr));
             }
         } finally {
             process.destroyForcibly();

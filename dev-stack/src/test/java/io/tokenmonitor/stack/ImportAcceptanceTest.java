@@ -119,7 +119,8 @@ class ImportAcceptanceTest {
             .withSchemaRegistryUrl(registryServer.url())
             .withStateDir(stateDir)
             .withHttpPort(0);
-        processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()), ApiTokens.of(ADMIN_TOKEN, Map.of()));
+        processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()),
+            ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
     }
 
@@ -227,7 +228,10 @@ class ImportAcceptanceTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .GET()
+            .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

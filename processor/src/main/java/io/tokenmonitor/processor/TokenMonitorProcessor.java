@@ -84,8 +84,8 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     private void startAll() {
         LOG.info("Starting processor {}: bootstrap {}, registry {}, state dir {}, default plan {}, grace period {}, "
                 + "max clock skew {}, dedup horizon {}, application server {}, standby replicas {}",
-            config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(), config.stateDir(), config.defaultPlan(),
-            config.gracePeriod(), config.maxClockSkew(), config.dedupHorizon(), config.applicationServer(),
+            config.applicationId(), config.bootstrapServers(), config.schemaRegistryUrl(), config.stateDir(),
+            config.defaultPlan(), config.gracePeriod(), config.maxClockSkew(), config.dedupHorizon(), config.applicationServer(),
             config.standbyReplicas());
         streams.setStateListener((newState, oldState) ->
             LOG.info("Kafka Streams state {} -> {}", oldState, newState));

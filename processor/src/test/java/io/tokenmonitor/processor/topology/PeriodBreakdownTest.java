@@ -79,7 +79,8 @@ class PeriodBreakdownTest {
         send("user-1", "2026-03-09T11:00:00Z", "groq", 400, 0);
 
         List<UsageAlert> sent = fixture.alerts.readValuesToList();
-        KeyValueStore<String, UsageAlert> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.USAGE_ALERTS_STORE);
+        KeyValueStore<String, UsageAlert> store =
+            fixture.driver.getKeyValueStore(TokenMonitorTopology.USAGE_ALERTS_STORE);
         List<UsageAlert> kept = new ArrayList<>();
         try (KeyValueIterator<String, UsageAlert> iterator = store.all()) {
             while (iterator.hasNext()) {
