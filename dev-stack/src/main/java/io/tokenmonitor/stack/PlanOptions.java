@@ -7,7 +7,8 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Options of the default plan and the event-time rules, shared by the demo and processor commands.
+ * Options of the default plan, the event-time rules and the size limit of texts, shared by the demo and
+ * processor commands.
  */
 final class PlanOptions {
 
@@ -45,6 +46,11 @@ final class PlanOptions {
             + "imported ones too (default: ${DEFAULT-VALUE}).")
     Duration dedupHorizon;
 
+    @Option(names = "--max-text-bytes", defaultValue = "1048576",
+        description = "Maximum size of a request's prompt text and, separately, its completion text, in UTF-8 "
+            + "bytes; larger requests are dead-lettered as oversized (default: ${DEFAULT-VALUE}).")
+    int maxTextBytes;
+
     /** Returns the settings with these options applied. */
     ProcessorConfig applyTo(ProcessorConfig config) {
         DefaultPlan plan = DefaultPlan.HF_PRO
@@ -52,6 +58,6 @@ final class PlanOptions {
             .withThresholdsPercent(thresholdsPercent)
             .withCalendar(timeZone, anchorDay);
         return config.withDefaultPlan(plan).withGracePeriod(gracePeriod).withMaxClockSkew(maxClockSkew)
-            .withDedupHorizon(dedupHorizon);
+            .withDedupHorizon(dedupHorizon).withMaxTextBytes(maxTextBytes);
     }
 }

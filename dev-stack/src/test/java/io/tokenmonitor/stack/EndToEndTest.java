@@ -9,7 +9,7 @@ import io.tokenmonitor.agent.AgentCommand;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
 import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
-import io.tokenmonitor.processor.validation.DeadLetterHeaders;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;

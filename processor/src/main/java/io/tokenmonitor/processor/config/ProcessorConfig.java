@@ -37,6 +37,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     {@code httpHost}; required when {@code httpHost} is a wildcard address such as 0.0.0.0
  * @param standbyReplicas standby replicas of each state store kept on other instances
  *     ({@code num.standby.replicas}); they take over a partition quickly and serve {@code allowStale} reads
+ * @param maxTextBytes maximum size of a request's prompt text and, separately, its completion text, in UTF-8
+ *     bytes; a larger request is dead-lettered as {@code oversized}
  */
 public record ProcessorConfig(
     String applicationId,
@@ -54,13 +56,25 @@ public record ProcessorConfig(
     Path modelCatalogFile,
     Path tokenizerDirectory,
     String advertisedHost,
-    int standbyReplicas) {
+    int standbyReplicas,
+    int maxTextBytes) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     /** Default deduplication horizon: longer than any producer retry or re-sent browser history. */
     public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofDays(7);
+
+    /**
+     * Default maximum size of one prompt or completion text: 1 MiB of UTF-8, about 260,000 tokens at four
+     * characters per token. Kafka's default producer {@code max.request.size} and broker {@code message.max.bytes}
+     * are also about 1 MB, so a larger text arrives only from a producer with a raised limit whose compressed batch
+     * still fits the broker's limit, or through a topic that allows larger messages.
+     */
+    public static final int DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
+
+    /** Upper bound of {@link #maxTextBytes()}, so that the size of a whole record still fits in an int. */
+    public static final int MAX_TEXT_BYTES_LIMIT = 256 * 1024 * 1024;
 
     public ProcessorConfig {
         if (httpPort < 0 || httpPort > 65535) {
@@ -80,6 +94,10 @@ public record ProcessorConfig(
         }
         if (standbyReplicas < 0) {
             throw new IllegalArgumentException("Standby replicas must not be negative, got " + standbyReplicas);
+        }
+        if (maxTextBytes < 1 || maxTextBytes > MAX_TEXT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("Maximum text size must be 1 to " + MAX_TEXT_BYTES_LIMIT
+                + " bytes, got " + maxTextBytes);
         }
         if (advertisedHost == null && isWildcard(httpHost)) {
             throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
@@ -105,7 +123,8 @@ public record ProcessorConfig(
             null,
             null,
             null,
-            0);
+            0,
+            DEFAULT_MAX_TEXT_BYTES);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
@@ -169,6 +188,10 @@ public record ProcessorConfig(
         return edit(settings -> settings.standbyReplicas = value);
     }
 
+    public ProcessorConfig withMaxTextBytes(int value) {
+        return edit(settings -> settings.maxTextBytes = value);
+    }
+
     /**
      * Returns the {@code host:port} at which other instances reach this instance's HTTP API, which is also its
      * Kafka Streams {@code application.server}.
@@ -203,6 +226,7 @@ public record ProcessorConfig(
         private Path tokenizerDirectory;
         private String advertisedHost;
         private int standbyReplicas;
+        private int maxTextBytes;
 
         Settings(ProcessorConfig config) {
             applicationId = config.applicationId;
@@ -221,12 +245,13 @@ public record ProcessorConfig(
             tokenizerDirectory = config.tokenizerDirectory;
             advertisedHost = config.advertisedHost;
             standbyReplicas = config.standbyReplicas;
+            maxTextBytes = config.maxTextBytes;
         }
 
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas);
+                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes);
         }
     }
 

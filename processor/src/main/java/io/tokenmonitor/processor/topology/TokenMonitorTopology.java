@@ -11,6 +11,7 @@ import io.tokenmonitor.processor.query.RecentRequestsRecorder;
 import io.tokenmonitor.processor.aggregation.CommandOutcome;
 import io.tokenmonitor.processor.aggregation.ResetApplier;
 import io.tokenmonitor.processor.plan.PlanUpdater;
+import io.tokenmonitor.processor.validation.DeadLetterSizeLimit;
 import io.tokenmonitor.processor.validation.DeadLetters;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.processor.validation.RequestValidator;
@@ -177,7 +178,7 @@ public final class TokenMonitorTopology {
             .stream(Topics.TOKEN_REQUESTS.name(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-source"))
             .processValues(() -> new RequestValidator(new AvroSerde<>(registry, TokenRequest.class), deadLetters,
-                    timeRules),
+                    timeRules, config.maxTextBytes()),
                 Named.as("validate-request"), USER_PLANS_STORE, STREAM_TIME_STORE)
             .split(Named.as("validation-"))
             .branch((userId, result) -> result.isAccepted(), Branched.as("accepted"))
@@ -223,8 +224,9 @@ public final class TokenMonitorTopology {
         return applied.mapValues(CommandOutcome::update, Named.as(name + "-period-update"));
     }
 
+    /** Writes rejected records to the dead-letter topic, cut to sizes the topic accepts. */
     private void addDeadLetterSink(KStream<String, byte[]> rejected) {
-        rejected.to(Topics.TOKEN_REQUESTS_DLQ.name(),
+        rejected.process(DeadLetterSizeLimit::new, Named.as("bound-dead-letter-size")).to(Topics.TOKEN_REQUESTS_DLQ.name(),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("token-requests-dlq-sink"));
     }
 

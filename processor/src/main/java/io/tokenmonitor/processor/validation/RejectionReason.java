@@ -15,9 +15,13 @@ public enum RejectionReason {
     /** A required field (requestId, userId, model) is blank. */
     MISSING_FIELD("missing-field"),
 
-    /** userId or requestId is longer than 256 characters or contains control characters, or the timestamp is
-     * before 1970. */
+    /** userId or requestId contains control characters or invalid UTF-8 (decoded as U+FFFD), or the timestamp
+     * is before 1970. */
     INVALID_FIELD("invalid-field"),
+
+    /** The value is larger than any valid request, the prompt or completion text is over the configured maximum
+     * size, or requestId, userId, model, provider or app is longer than 256 characters. */
+    OVERSIZED("oversized"),
 
     /** The record key is missing or differs from the value's userId, so the record would be counted on the
      * wrong partition. */

@@ -6,6 +6,7 @@ import io.tokenmonitor.processor.plan.PlanBook;
 import io.tokenmonitor.processor.plan.Plans;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.serde.AvroSerde;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -29,8 +30,15 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     /** Largest token count one request may report; no model has a context window near this size. */
     public static final long MAX_REPORTED_TOKENS = 1_000_000_000L;
 
-    /** Maximum length of a userId or requestId, in UTF-16 code units. */
+    /** Maximum length of a userId, requestId, model, provider or app, in UTF-16 code units. */
     public static final int MAX_ID_LENGTH = 256;
+
+    /**
+     * Bytes a valid value may take beyond its two texts: the wire-format header, five strings of at most
+     * {@link #MAX_ID_LENGTH} UTF-16 units (at most 3 UTF-8 bytes each), two profiles and three counts need less
+     * than 8 KiB, so 64 KiB leaves room for schema evolution.
+     */
+    static final int MAX_VALUE_BYTES_BESIDES_TEXTS = 64 * 1024;
 
     /** Key of the latest accepted event time in the stream-time store; one entry per task. */
     public static final String STREAM_TIME_KEY = "accepted-stream-time";
@@ -38,6 +46,7 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     private final AvroSerde<TokenRequest> requestSerde;
     private final DeadLetters deadLetters;
     private final TimeRules timeRules;
+    private final int maxTextBytes;
     private FixedKeyProcessorContext<String, ValidatedRequest> context;
     private PlanBook plans;
     private KeyValueStore<String, Long> streamTime;
@@ -56,10 +65,17 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
                             Duration maxClockSkew, Duration dedupHorizon) {
     }
 
-    public RequestValidator(AvroSerde<TokenRequest> requestSerde, DeadLetters deadLetters, TimeRules timeRules) {
+    /**
+     * Creates a validator.
+     *
+     * @param maxTextBytes maximum size of the prompt text and, separately, the completion text, in UTF-8 bytes
+     */
+    public RequestValidator(AvroSerde<TokenRequest> requestSerde, DeadLetters deadLetters, TimeRules timeRules,
+                            int maxTextBytes) {
         this.requestSerde = requestSerde;
         this.deadLetters = deadLetters;
         this.timeRules = timeRules;
+        this.maxTextBytes = maxTextBytes;
     }
 
     @Override
@@ -72,6 +88,14 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        // A value this large cannot pass the size checks below, so it is rejected without spending time and
+        // memory on decoding it.
+        long maxValueBytes = 2L * maxTextBytes + MAX_VALUE_BYTES_BESIDES_TEXTS;
+        if (record.value() != null && record.value().length > maxValueBytes) {
+            reject(record, RejectionReason.OVERSIZED, "Value of " + record.value().length + " bytes is larger than "
+                + maxValueBytes + " bytes, the most a request with texts of at most " + maxTextBytes + " bytes takes");
+            return;
+        }
         Decoded<TokenRequest> decoded = Decoded.decode(requestSerde, topic, record.value());
         if (!decoded.isDecoded()) {
             reject(record, decoded.rejection(), decoded.error());
@@ -82,6 +106,11 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
         String problem = findMissingField(request);
         if (problem != null) {
             reject(record, RejectionReason.MISSING_FIELD, problem);
+            return;
+        }
+        problem = findOversizedField(request);
+        if (problem != null) {
+            reject(record, RejectionReason.OVERSIZED, problem);
             return;
         }
         problem = findInvalidId(request);
@@ -167,13 +196,60 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
         return null;
     }
 
-    /** Ids and the timestamp become parts of state store keys, which use a control character as separator. */
+    /**
+     * Returns which text is over the maximum size or which id or label is over {@link #MAX_ID_LENGTH}, or null.
+     * Ids and labels become parts of state store keys and values, so their length bounds the stores' size.
+     */
+    private String findOversizedField(TokenRequest request) {
+        String[] labels = {request.getUserId(), request.getRequestId(), request.getModel(), request.getProvider(),
+            request.getApp()};
+        String[] labelNames = {"userId", "requestId", "model", "provider", "app"};
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != null && labels[i].length() > MAX_ID_LENGTH) {
+                return labelNames[i] + " is " + labels[i].length() + " characters long, more than " + MAX_ID_LENGTH;
+            }
+        }
+        String[] texts = {request.getPromptText(), request.getCompletionText()};
+        String[] textNames = {"promptText", "completionText"};
+        for (int i = 0; i < texts.length; i++) {
+            long bytes = texts[i] != null ? utf8Length(texts[i]) : 0;
+            if (bytes > maxTextBytes) {
+                return textNames[i] + " is " + bytes + " bytes of UTF-8, more than the maximum of " + maxTextBytes;
+            }
+        }
+        return null;
+    }
+
+    /** Returns the UTF-8 size of a string without encoding it; an unpaired surrogate counts as 3 bytes. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Ids and the timestamp become parts of state store keys, which use a control character as separator. Avro
+     * decodes invalid UTF-8 to U+FFFD, so an id containing it did not arrive as the producer meant it.
+     */
     private static String findInvalidId(TokenRequest request) {
         if (!isValidId(request.getUserId())) {
-            return "userId is longer than " + MAX_ID_LENGTH + " characters or contains control characters";
+            return "userId contains control characters or invalid UTF-8";
         }
         if (!isValidId(request.getRequestId())) {
-            return "requestId is longer than " + MAX_ID_LENGTH + " characters or contains control characters";
+            return "requestId contains control characters or invalid UTF-8";
         }
         if (request.getTimestamp().toEpochMilli() < 0) {
             return "timestamp " + request.getTimestamp() + " is before 1970-01-01T00:00:00Z";
@@ -182,7 +258,7 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     }
 
     private static boolean isValidId(String id) {
-        return id.length() <= MAX_ID_LENGTH && id.chars().noneMatch(Character::isISOControl);
+        return id.chars().noneMatch(c -> Character.isISOControl(c) || c == '\uFFFD');
     }
 
     private static String findNegativeCount(TokenRequest request) {

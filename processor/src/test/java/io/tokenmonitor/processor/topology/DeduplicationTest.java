@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.dedup.RequestDeduplicator;
-import io.tokenmonitor.processor.validation.DeadLetterHeaders;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.UsagePeriod;

@@ -15,7 +15,7 @@ import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.query.UsageView;
-import io.tokenmonitor.processor.validation.DeadLetterHeaders;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.schema.TokenUsage;

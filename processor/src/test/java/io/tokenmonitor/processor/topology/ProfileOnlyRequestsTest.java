@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.processor.estimation.CalibratedEstimator;
 import io.tokenmonitor.processor.estimation.ModelFamily;
-import io.tokenmonitor.processor.validation.DeadLetterHeaders;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
 import io.tokenmonitor.profile.ContentProfile;
 import io.tokenmonitor.profile.TextProfiles;

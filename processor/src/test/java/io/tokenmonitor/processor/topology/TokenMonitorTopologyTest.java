@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tokenmonitor.processor.aggregation.StoreKeys;
 import io.tokenmonitor.processor.alert.AlertRaiser;
-import io.tokenmonitor.processor.validation.DeadLetterHeaders;
+import io.tokenmonitor.topics.DeadLetterHeaders;
 import io.tokenmonitor.processor.validation.RejectionReason;
 import io.tokenmonitor.schema.ModelUsage;
 import io.tokenmonitor.schema.TokenRequest;
