@@ -5,6 +5,7 @@ import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelCatalog;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.plan.DefaultPlan;
+import io.tokenmonitor.processor.validation.InvalidTimestampFallback;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -289,6 +290,8 @@ public record ProcessorConfig(
         // Refuse to start if a store, changelog or repartition topic would get a generated name.
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // A negative record timestamp would otherwise stop the stream thread on every attempt.
+        props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InvalidTimestampFallback.class.getName());
         return props;
     }
 }
