@@ -15,6 +15,7 @@ import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
+import io.tokenmonitor.processor.validation.DeadLetterDeserializationHandler;
 import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.SchemaRegistryClient;
 import io.tokenmonitor.schema.TokenUsage;
@@ -22,6 +23,7 @@ import io.tokenmonitor.serde.AvroSerde;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -52,7 +54,9 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     private TokenMonitorProcessor(ProcessorConfig config, SchemaRegistryClient registry, ApiTokens tokens) {
         this.config = config;
         Topology topology = new TokenMonitorTopology(config, registry, rejections, counters).build();
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        Properties streamsProperties = config.streamsProperties();
+        streamsProperties.put(DeadLetterDeserializationHandler.REJECTION_COUNTER_CONFIG, rejections);
+        this.streams = new KafkaStreams(topology, streamsProperties);
         metrics.bindStreams(streams);
 
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);

@@ -22,7 +22,10 @@ public final class DeadLetterHeaders {
     /** Present when the value was cut to fit the topic: the original value's size in bytes. */
     public static final String VALUE_TRUNCATED = "dlq.value.truncated";
 
-    /** Present when the key was cut to fit the topic: the original key's length in UTF-16 code units. */
+    /**
+     * Present when the key was cut to fit the topic: the original key's length, in UTF-16 code units, or in bytes
+     * for a record whose key or value could not be deserialized.
+     */
     public static final String KEY_TRUNCATED = "dlq.key.truncated";
 
     /** Present when the original headers were dropped to fit the topic: how many there were. */

@@ -5,6 +5,7 @@ import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelCatalog;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
 import io.tokenmonitor.processor.plan.DefaultPlan;
+import io.tokenmonitor.processor.validation.DeadLetterDeserializationHandler;
 import io.tokenmonitor.processor.validation.InvalidTimestampFallback;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -271,7 +272,10 @@ public record ProcessorConfig(
         return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 
-    /** Returns the Kafka Streams properties of this instance. */
+    /**
+     * Returns the Kafka Streams properties of this instance. The caller adds the counter that the deserialization
+     * exception handler counts in, under {@link DeadLetterDeserializationHandler#REJECTION_COUNTER_CONFIG}.
+     */
     public Properties streamsProperties() {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -290,6 +294,8 @@ public record ProcessorConfig(
         // Refuse to start if a store, changelog or repartition topic would get a generated name.
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            DeadLetterDeserializationHandler.class.getName());
         // A negative record timestamp would otherwise stop the stream thread on every attempt.
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InvalidTimestampFallback.class.getName());
         return props;

@@ -57,7 +57,7 @@ public final class DeadLetterSizeLimit implements Processor<String, byte[], Stri
     }
 
     /** Returns the headers, or only the rejection headers when the original ones are too large to copy. */
-    private static Headers boundHeaders(Headers headers) {
+    static Headers boundHeaders(Headers headers) {
         long originalBytes = 0;
         int originalCount = 0;
         for (Header header : headers) {
