@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Factory of the registry and Kafka clients that the subcommands use. Tests pass their own to run a
@@ -29,6 +30,14 @@ public interface AgentClients {
 
     /** Creates a consumer for the usage-alerts topic with the topic's key and value deserializers. */
     Consumer<String, UsageAlert> consumer(Properties properties, SchemaRegistryClient registry);
+
+    /**
+     * Creates a consumer that returns keys and values as bytes, for the dead-letter topic. Without a group id
+     * in {@code properties}, the caller assigns partitions itself.
+     */
+    default Consumer<byte[], byte[]> byteConsumer(Properties properties) {
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
 
     /** Returns the factory of real clients: the REST registry client, KafkaProducer and KafkaConsumer. */
     static AgentClients kafka() {

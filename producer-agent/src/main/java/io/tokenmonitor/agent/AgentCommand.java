@@ -1,6 +1,7 @@
 package io.tokenmonitor.agent;
 
 import io.tokenmonitor.agent.alerts.AlertsCommand;
+import io.tokenmonitor.agent.dlq.DlqCommand;
 import io.tokenmonitor.agent.localstorage.ImportLocalStorageCommand;
 import io.tokenmonitor.agent.plan.PlanCommand;
 import io.tokenmonitor.agent.replay.ReplayCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code agent} command: sends simulated, replayed or imported requests to the token-requests topic,
- * prints usage alerts, sets and shows user plans, and requests usage resets.
+ * prints usage alerts, sets and shows user plans, requests usage resets and lists dead letters.
  *
  * <p>Exit codes: {@value #EXIT_OK} on success, {@value #EXIT_FAILURE} when a send failed, the input
  * could not be read, a client failed or an HTTP request failed, {@value #EXIT_USAGE} for invalid
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
     versionProvider = AgentCommand.VersionProvider.class,
     description = "Sends LLM request events to Kafka, prints usage alerts, and manages user plans and usage resets.",
     subcommands = {SimulateCommand.class, ReplayCommand.class, AlertsCommand.class, PlanCommand.class,
-        UsageCommand.class, ImportLocalStorageCommand.class})
+        UsageCommand.class, ImportLocalStorageCommand.class, DlqCommand.class})
 public final class AgentCommand implements Runnable {
 
     public static final int EXIT_OK = 0;
@@ -83,7 +84,7 @@ public final class AgentCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "Missing subcommand: simulate, replay, import-local-storage, alerts, plan or usage");
+            "Missing subcommand: simulate, replay, import-local-storage, alerts, plan, usage or dlq");
     }
 
     /** Reports the version from the jar manifest, or "development build" when run from classes. */
