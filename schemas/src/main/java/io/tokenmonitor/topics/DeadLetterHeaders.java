@@ -2,7 +2,7 @@ package io.tokenmonitor.topics;
 
 /**
  * Names of the headers a record on {@link Topics#TOKEN_REQUESTS_DLQ} carries. Every value is UTF-8 text. The
- * record keeps its original key and value bytes and headers, unless a truncation header says otherwise.
+ * record keeps its original key and value bytes and headers, unless a truncation header is present.
  */
 public final class DeadLetterHeaders {
 

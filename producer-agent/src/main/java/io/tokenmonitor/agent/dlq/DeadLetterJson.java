@@ -22,7 +22,7 @@ final class DeadLetterJson {
     /** Bytes of the value shown in the hex preview. */
     static final int PREVIEW_BYTES = 32;
 
-    /** Maximum key length printed, in UTF-16 code units; a longer key is cut and {@code keyBytes} tells its size. */
+    /** Maximum key length printed, in UTF-16 code units; a longer key is cut, and {@code keyBytes} gives its size. */
     static final int MAX_KEY_LENGTH = 256;
 
     private static final ObjectMapper JSON = new ObjectMapper();
