@@ -242,7 +242,8 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
 
     /**
      * Ids and the timestamp become parts of state store keys, which use a control character as separator. Avro
-     * decodes invalid UTF-8 to U+FFFD, so an id containing it did not arrive as the producer meant it.
+     * decodes invalid UTF-8 to U+FFFD, so an id containing it did not arrive as the producer meant it; an id with
+     * a genuine U+FFFD is rejected as well.
      */
     private static String findInvalidId(TokenRequest request) {
         if (!isValidId(request.getUserId())) {
