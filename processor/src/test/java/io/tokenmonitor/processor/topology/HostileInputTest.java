@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Malformed and hostile input on the token-requests topic, one table row each. Every row ends in the
- * dead-letter topic with its reason, or is counted (or dropped as a duplicate) as the validation rules say,
+ * dead-letter topic with its reason, or is counted (or dropped as a duplicate) under the validation rules,
  * and a valid request sent after it is still counted.
  */
 class HostileInputTest {
@@ -271,7 +271,7 @@ class HostileInputTest {
     }
 
     @Test
-    void shouldTruncateHugeDeadLetterAndSayHowLargeItWas() {
+    void shouldTruncateHugeDeadLetter() {
         try (TopologyFixture fixture = new TopologyFixture(1_000_000, stateDir)) {
             String key = "k".repeat(5000);
             byte[] value = fixture.encode(request().setUserId(key).setCompletionText("c".repeat(10_000_000)).build());

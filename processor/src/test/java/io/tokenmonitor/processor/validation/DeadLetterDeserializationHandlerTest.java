@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deserialization exception handler of the processor's Streams configuration, on a source with a typed
- * value serde; the product's own sources read bytes and never fail to deserialize.
+ * value serde. The product's own sources read bytes and never fail to deserialize.
  */
 class DeadLetterDeserializationHandlerTest {
 
@@ -48,7 +48,7 @@ class DeadLetterDeserializationHandlerTest {
     private final RejectionCounter rejections = new RejectionCounter();
 
     @Test
-    void shouldDeadLetterUndecodableAndUnknownSchemaValuesAndContinue() {
+    void shouldDeadLetterBadValuesAndContinue() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(TYPED_TOPIC, Consumed.with(Serdes.String(), serde).withName("typed-source"))
             .mapValues(TokenRequest::getRequestId, Named.as("request-id"))

@@ -40,7 +40,7 @@ class DlqCommandTest {
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
     @Test
-    void shouldPrintEveryDeadLetterAndStopAtEnd() throws Exception {
+    void shouldPrintAllUntilEnd() throws Exception {
         addDeadLetter("user-1", new byte[] {0, 0, 0, 0, 7, 1, 2}, "undecodable", "2026-03-10T12:00:00Z");
         addDeadLetter("user-2", new byte[100_000], "oversized", "2026-03-11T12:00:00Z");
 
@@ -129,7 +129,7 @@ class DlqCommandTest {
         return lines;
     }
 
-    /** Clients whose byte consumer holds {@link #records} on one partition of the dead-letter topic. */
+    /** Clients whose byte consumer returns {@link #records} on one partition of the dead-letter topic. */
     private final class DeadLetterClients implements AgentClients {
 
         private final MockClients delegate = new MockClients();
