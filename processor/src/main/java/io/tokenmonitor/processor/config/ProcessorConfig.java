@@ -4,6 +4,8 @@ import io.tokenmonitor.processor.estimation.Calibration;
 import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelCatalog;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
+import io.tokenmonitor.processor.lifecycle.LogAndFailProcessingHandler;
+import io.tokenmonitor.processor.lifecycle.StreamsReadiness;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +39,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     {@code httpHost}; required when {@code httpHost} is a wildcard address such as 0.0.0.0
  * @param standbyReplicas standby replicas of each state store kept on other instances
  *     ({@code num.standby.replicas}); they take over a partition quickly and serve {@code allowStale} reads
+ * @param readyMaxInputLag the largest lag, in records of the owned input partitions, at which {@code /ready}
+ *     still reports the instance ready
  */
 public record ProcessorConfig(
     String applicationId,
@@ -54,7 +58,8 @@ public record ProcessorConfig(
     Path modelCatalogFile,
     Path tokenizerDirectory,
     String advertisedHost,
-    int standbyReplicas) {
+    int standbyReplicas,
+    long readyMaxInputLag) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -81,6 +86,10 @@ public record ProcessorConfig(
         if (standbyReplicas < 0) {
             throw new IllegalArgumentException("Standby replicas must not be negative, got " + standbyReplicas);
         }
+        if (readyMaxInputLag < 0) {
+            throw new IllegalArgumentException("Maximum input lag of a ready instance must not be negative, got "
+                + readyMaxInputLag);
+        }
         if (advertisedHost == null && isWildcard(httpHost)) {
             throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
                 + "instances cannot call; set an advertised host");
@@ -105,7 +114,8 @@ public record ProcessorConfig(
             null,
             null,
             null,
-            0);
+            0,
+            StreamsReadiness.DEFAULT_MAX_INPUT_LAG);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
@@ -165,6 +175,10 @@ public record ProcessorConfig(
         return edit(settings -> settings.advertisedHost = value);
     }
 
+    public ProcessorConfig withReadyMaxInputLag(long value) {
+        return edit(settings -> settings.readyMaxInputLag = value);
+    }
+
     public ProcessorConfig withStandbyReplicas(int value) {
         return edit(settings -> settings.standbyReplicas = value);
     }
@@ -203,6 +217,7 @@ public record ProcessorConfig(
         private Path tokenizerDirectory;
         private String advertisedHost;
         private int standbyReplicas;
+        private long readyMaxInputLag;
 
         Settings(ProcessorConfig config) {
             applicationId = config.applicationId;
@@ -221,12 +236,13 @@ public record ProcessorConfig(
             tokenizerDirectory = config.tokenizerDirectory;
             advertisedHost = config.advertisedHost;
             standbyReplicas = config.standbyReplicas;
+            readyMaxInputLag = config.readyMaxInputLag;
         }
 
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas);
+                tokenizerDirectory, advertisedHost, standbyReplicas, readyMaxInputLag);
         }
     }
 
@@ -264,6 +280,7 @@ public record ProcessorConfig(
         // Refuse to start if a store, changelog or repartition topic would get a generated name.
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingHandler.class);
         return props;
     }
 }
