@@ -30,8 +30,8 @@ final class ShutdownLatch {
     /** Creates a latch that SIGTERM and SIGINT raise, for the commands' main threads. */
     static ShutdownLatch onSignals() {
         ShutdownLatch latch = new ShutdownLatch();
-        // NOTE: sun.misc.Signal is the JDK's only API for handling a signal in place of the default exit; it is
-        // in module jdk.unsupported, which every JDK 17 ships.
+        // NOTE: sun.misc.Signal is the JDK's only API that replaces the default exit on a signal. It lives in
+        // module jdk.unsupported, which JDK 17 ships.
         Signal.handle(new Signal("TERM"), latch::onSignal);
         Signal.handle(new Signal("INT"), latch::onSignal);
         return latch;

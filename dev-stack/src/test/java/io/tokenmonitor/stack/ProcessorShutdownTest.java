@@ -207,7 +207,7 @@ class ProcessorShutdownTest {
         }
     }
 
-    /** Checks that token-usage, read with read_committed, holds each request once. */
+    /** Checks that token-usage, read with read_committed, contains each request once. */
     private static void assertUsageRecordedOnce(String bootstrapServers, RestSchemaRegistryClient registry) {
         List<ConsumerRecord<String, TokenUsage>> usage;
         try (TopicReader<TokenUsage> reader = new TopicReader<>(bootstrapServers, Topics.TOKEN_USAGE.name(),

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The processor's failure handling on a real broker: a processing step that throws once makes the processing
- * exception handler fail the task, the uncaught exception handler replaces the stream thread, and with the
- * processor's exactly-once settings every input record reaches the output exactly once.
+ * The processor's failure handling on a real broker. A processing step that throws once makes the processing
+ * exception handler fail the task, and the uncaught exception handler replaces the stream thread. With the
+ * processor's exactly-once settings every input record then reaches the output exactly once.
  */
 @Timeout(180)
 class StreamThreadReplacementTest {
@@ -130,7 +130,7 @@ class StreamThreadReplacementTest {
         return topology;
     }
 
-    /** Forwards every record, but throws the first time it sees {@code value-20}. */
+    /** Forwards every record, but throws the first time it receives {@code value-20}. */
     private static final class FailOnce implements Processor<String, String, String, String> {
 
         private final AtomicInteger failures;

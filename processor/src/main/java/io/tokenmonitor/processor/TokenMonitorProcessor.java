@@ -167,8 +167,8 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     }
 
     /**
-     * Stops the HTTP API first, so no query reads a store that is closing, then closes Kafka Streams: each stream
-     * thread commits its transaction (which flushes the stores and the produced records) and the instance leaves
+     * Stops the HTTP API first, so no query reads a store that is closing, then closes Kafka Streams. Each stream
+     * thread commits its transaction, which flushes the stores and the produced records. The instance then leaves
      * the consumer group, so its partitions move to other instances at once rather than after the session
      * timeout. Logs each step at INFO.
      */

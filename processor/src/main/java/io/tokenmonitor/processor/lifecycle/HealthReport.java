@@ -27,7 +27,7 @@ public record HealthReport(
     public static final String READY = "READY";
     public static final String NOT_READY = "NOT_READY";
 
-    /** Returns whether the report is {@code UP} or {@code READY}, which the endpoints answer with 200. */
+    /** Returns whether the report is {@code UP} or {@code READY}, for which the endpoints return 200. */
     @JsonIgnore
     public boolean isHealthy() {
         return UP.equals(status) || READY.equals(status);

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The consumer lag of the input partitions an instance owns: for each partition, the last stable offset
- * (the end that a read_committed consumer sees) minus the group's committed offset, summed. A partition
+ * (the end that a read_committed consumer reads to) minus the group's committed offset, summed. A partition
  * without a committed offset counts from its log start offset, where Kafka Streams starts reading it. Each
  * call makes two or three requests to the brokers, so callers should cache the result.
  */

@@ -31,7 +31,7 @@ class StreamsReadinessTest {
     }, MAX_LAG, CACHE_TIME, nanos::get);
 
     @Test
-    void shouldBeReadyWhenRunningRestoredAndCaughtUp() {
+    void shouldBeReadyWhenCaughtUp() {
         lag.set(MAX_LAG);
 
         HealthReport report = readiness.check();
