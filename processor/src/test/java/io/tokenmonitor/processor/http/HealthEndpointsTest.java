@@ -134,8 +134,8 @@ class HealthEndpointsTest {
             readiness::get));
         try {
             int port = guarded.start("127.0.0.1", 0);
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).GET().build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode());
         } finally {
             guarded.close();
