@@ -66,15 +66,16 @@ final class DemoCommand implements Callable<Integer> {
         description = "Requests per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    private final ShutdownLatch shutdown;
+    /** The latch the demo stops on, or null to create one that SIGTERM and Ctrl-C raise when the demo runs. */
+    private final ShutdownLatch presetShutdown;
 
     DemoCommand() {
-        this(new ShutdownLatch());
+        this(null);
     }
 
     /** Creates a demo that runs until {@code shutdown} closes; tests close it to stop the demo. */
     DemoCommand(ShutdownLatch shutdown) {
-        this.shutdown = shutdown;
+        this.presetShutdown = shutdown;
     }
 
     @Override
@@ -88,24 +89,29 @@ final class DemoCommand implements Callable<Integer> {
             planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort)));
         DemoTokens tokens = DemoTokens.create(tokenOptions, System.getenv());
 
-        Path stateDir = Files.createTempDirectory("token-monitor-demo-state");
-        shutdown.register(() -> deleteRecursively(stateDir));
+        // Signal handlers are installed only now, because picocli creates every subcommand of the launcher.
+        ShutdownLatch shutdown = presetShutdown != null ? presetShutdown : ShutdownLatch.onSignals();
 
-        StackCommand.DevStack stack = shutdown.register(
+        // The latch closes in reverse order: the processor (HTTP API, then Kafka Streams), the agent, the
+        // registry and broker, and last the processor's state directory.
+        Path stateDir = Files.createTempDirectory("token-monitor-demo-state");
+        shutdown.register("demo state directory", () -> deleteRecursively(stateDir));
+
+        StackCommand.DevStack stack = shutdown.register("Schema Registry and Kafka broker",
             StackCommand.DevStack.start(stackOptions, null));
+        DemoAgent agent = shutdown.register("agent", new DemoAgent(agentArguments(stack)));
         ProcessorConfig config = options
             .withBootstrapServers(stack.bootstrapServers())
             .withSchemaRegistryUrl(stack.schemaRegistryUrl())
             .withStateDir(stateDir);
-        TokenMonitorProcessor processor = shutdown.register(
+        TokenMonitorProcessor processor = shutdown.register("processor",
             TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(stack.schemaRegistryUrl()),
                 tokens.apiTokens()));
         processor.awaitRunning(START_TIMEOUT);
 
         printWelcome(stack, processor.httpPort(), tokens);
-        startAgent(stack, shutdown);
-        shutdown.await();
-        return 0;
+        agent.start(shutdown);
+        return shutdown.awaitAndClose();
     }
 
     private void printWelcome(StackCommand.DevStack stack, int boundHttpPort, DemoTokens tokens) {
@@ -144,7 +150,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
     }
 
-    private void startAgent(StackCommand.DevStack stack, ShutdownLatch shutdown) {
+    private List<String> agentArguments(StackCommand.DevStack stack) {
         List<String> args = new ArrayList<>();
         if (replayFile != null) {
             args.addAll(List.of("replay", replayFile.toString()));
@@ -154,20 +160,7 @@ final class DemoCommand implements Callable<Integer> {
         args.addAll(List.of("--users", Integer.toString(users), "--rate", Double.toString(rate),
             "--bootstrap-servers", stack.bootstrapServers(),
             "--schema-registry-url", stack.schemaRegistryUrl()));
-
-        Thread agent = new Thread(() -> {
-            int exitCode = AgentCommand.run(args.toArray(String[]::new));
-            if (shutdown.isStopping()) {
-                return;
-            }
-            if (exitCode == 0) {
-                LOG.info("Agent finished; the demo keeps serving until Ctrl-C");
-            } else {
-                LOG.warn("Agent exited with code {}; the demo keeps serving until Ctrl-C", exitCode);
-            }
-        }, "demo-agent");
-        agent.setDaemon(true);
-        agent.start();
+        return args;
     }
 
     /**

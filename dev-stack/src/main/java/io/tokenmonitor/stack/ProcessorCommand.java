@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code token-monitor processor}: one processor instance against an existing Kafka cluster and registry.
+ * {@code token-monitor processor}: one processor instance against an existing Kafka cluster and registry. On
+ * SIGTERM or Ctrl-C it stops the HTTP API, closes Kafka Streams (commit, flush, leave the group) and exits with 0.
  */
 @Command(name = "processor", mixinStandardHelpOptions = true,
     description = "Runs one processor instance (Kafka Streams topology and HTTP API) until stopped.")
@@ -32,6 +33,11 @@ final class ProcessorCommand implements Callable<Integer> {
     @Option(names = "--state-dir",
         description = "Directory of this instance's state stores (default: <tmp>/token-monitor-state).")
     Path stateDir;
+
+    @Option(names = "--ready-max-lag", defaultValue = "1000",
+        description = "Largest lag, in records of the input partitions this instance owns, at which GET /ready "
+            + "reports the instance ready (default: ${DEFAULT-VALUE}).")
+    long readyMaxLag;
 
     @Mixin
     PlanOptions planOptions;
@@ -57,19 +63,19 @@ final class ProcessorCommand implements Callable<Integer> {
                 .withBootstrapServers(bootstrapServers)
                 .withSchemaRegistryUrl(schemaRegistryUrl)
                 .withHttpPort(httpPort)
-                .withApplicationId(applicationId))));
+                .withApplicationId(applicationId)
+                .withReadyMaxInputLag(readyMaxLag))));
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }
         // Without an admin token the API could not be used, so the processor does not start.
         ApiTokens tokens = tokenOptions.load(System.getenv());
 
-        ShutdownLatch shutdown = new ShutdownLatch();
-        TokenMonitorProcessor processor = shutdown.register(
+        ShutdownLatch shutdown = ShutdownLatch.onSignals();
+        TokenMonitorProcessor processor = shutdown.register("processor",
             TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(schemaRegistryUrl), tokens));
         System.out.printf("Processor running; HTTP API on http://%s:%d/. Press Ctrl-C to stop.%n",
             config.httpHost(), processor.httpPort());
-        shutdown.await();
-        return 0;
+        return shutdown.awaitAndClose();
     }
 }

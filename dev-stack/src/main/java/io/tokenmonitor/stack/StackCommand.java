@@ -27,12 +27,11 @@ final class StackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ShutdownLatch shutdown = new ShutdownLatch();
-        DevStack stack = shutdown.register(DevStack.start(stackOptions, dataDir));
+        ShutdownLatch shutdown = ShutdownLatch.onSignals();
+        DevStack stack = shutdown.register("Schema Registry and Kafka broker", DevStack.start(stackOptions, dataDir));
         System.out.printf("Kafka broker     %s%nSchema Registry  %s%nPress Ctrl-C to stop.%n",
             stack.bootstrapServers(), stack.schemaRegistryUrl());
-        shutdown.await();
-        return 0;
+        return shutdown.awaitAndClose();
     }
 
     /**

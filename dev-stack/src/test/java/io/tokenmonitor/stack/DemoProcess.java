@@ -105,6 +105,24 @@ final class DemoProcess implements AutoCloseable {
         return registryUrl;
     }
 
+    /** Returns what the demo has written to stderr so far, its log included. */
+    String errors() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends SIGTERM and returns the exit code once the demo has exited.
+     *
+     * @throws IllegalStateException if it has not exited within 30 seconds; {@link #close()} then kills it
+     */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The demo did not exit within " + STOP_TIMEOUT + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -11,6 +11,10 @@ import io.tokenmonitor.processor.http.StreamsClusterView;
 import io.tokenmonitor.processor.http.StreamsQueryRouter;
 import io.tokenmonitor.processor.http.StreamsStores;
 import io.tokenmonitor.processor.http.TokenAccessControl;
+import io.tokenmonitor.processor.lifecycle.InputLag;
+import io.tokenmonitor.processor.lifecycle.RestorationTracker;
+import io.tokenmonitor.processor.lifecycle.StreamThreadFailureHandler;
+import io.tokenmonitor.processor.lifecycle.StreamsReadiness;
 import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import io.tokenmonitor.processor.query.UsageQueries;
@@ -24,11 +28,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +53,14 @@ public final class TokenMonitorProcessor implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     /** Time limit to connect to another instance and, separately, to receive its response. */
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    /** Time limit of each broker request that computes the input lag for {@code /ready}. */
+    private static final Duration LAG_TIMEOUT = Duration.ofSeconds(2);
 
     private final ProcessorConfig config;
     private final KafkaStreams streams;
+    private final Admin admin;
+    private final RestorationTracker restoration = new RestorationTracker();
+    private final StreamThreadFailureHandler threadFailures = new StreamThreadFailureHandler();
     private final ApiServer api;
     private final RejectionCounter rejections = new RejectionCounter();
     private final ProcessingCounters counters = new ProcessingCounters();
@@ -58,6 +74,12 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         streamsProperties.put(DeadLetterDeserializationHandler.REJECTION_COUNTER_CONFIG, rejections);
         this.streams = new KafkaStreams(topology, streamsProperties);
         metrics.bindStreams(streams);
+        this.admin = Admin.create(Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+            AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-readiness"));
+        InputLag inputLag = new InputLag(admin, config.applicationId(), this::activeInputPartitions, LAG_TIMEOUT);
+        StreamsReadiness readiness = new StreamsReadiness(streams::state, restoration::restoringPartitions,
+            inputLag::records, config.readyMaxInputLag(), StreamsReadiness.DEFAULT_LAG_CACHE_TIME, System::nanoTime);
 
         AvroSerde<TokenUsage> usageSerde = new AvroSerde<>(registry, TokenUsage.class);
         ClusterView cluster = new StreamsClusterView(streams);
@@ -71,7 +93,19 @@ public final class TokenMonitorProcessor implements AutoCloseable {
             rejections,
             streams::state,
             Clock.systemUTC(),
-            new InstanceGatherer(cluster, instances)), metrics);
+            new InstanceGatherer(cluster, instances),
+            readiness), metrics);
+    }
+
+    /** Returns the input partitions of this instance's active tasks, source and repartition topics alike. */
+    private Set<TopicPartition> activeInputPartitions() {
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                partitions.addAll(task.topicPartitions());
+            }
+        }
+        return partitions;
     }
 
     /**
@@ -93,10 +127,8 @@ public final class TokenMonitorProcessor implements AutoCloseable {
             config.standbyReplicas());
         streams.setStateListener((newState, oldState) ->
             LOG.info("Kafka Streams state {} -> {}", oldState, newState));
-        streams.setUncaughtExceptionHandler(exception -> {
-            LOG.error("Stream thread failed; replacing it", exception);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(threadFailures);
+        streams.setGlobalStateRestoreListener(restoration);
         streams.start();
         httpPort = api.start(config.httpHost(), config.httpPort());
     }
@@ -133,18 +165,33 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         }
     }
 
-    /** Stops the HTTP API, then closes Kafka Streams, committing its work and leaving the consumer group. */
+    /** Returns the number of stream threads replaced after an uncaught exception since start. */
+    public long threadReplacements() {
+        return threadFailures.replacements();
+    }
+
+    /**
+     * Stops the HTTP API first, so no query reads a store that is closing, then closes Kafka Streams. Each stream
+     * thread commits its transaction, which flushes the stores and the produced records. The instance then leaves
+     * the consumer group, so its partitions move to other instances at once rather than after the session
+     * timeout. Logs each step at INFO.
+     */
     @Override
     public void close() {
+        LOG.info("Stopping processor {}: HTTP API first", config.applicationId());
         api.close();
+        LOG.info("Closing Kafka Streams: committing, flushing the stores and leaving group {}",
+            config.applicationId());
         boolean closed = streams.close(CloseOptions
             .groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
-        metrics.close();
         if (closed) {
-            LOG.info("Processor {} stopped", config.applicationId());
+            LOG.info("Kafka Streams closed");
         } else {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }
+        admin.close(LAG_TIMEOUT);
+        metrics.close();
+        LOG.info("Processor {} stopped", config.applicationId());
     }
 }

@@ -39,6 +39,14 @@ public interface AgentClients {
         return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /**
+     * Returns the stop signal of a send command (simulate, replay). By default Ctrl-C raises it; a process that
+     * runs the agent embedded returns a signal it raises itself, to stop the agent before its broker.
+     */
+    default ShutdownSignal sendStopSignal() {
+        return ShutdownSignal.onCtrlC(null);
+    }
+
     /** Returns the factory of real clients: the REST registry client, KafkaProducer and KafkaConsumer. */
     static AgentClients kafka() {
         return new AgentClients() {

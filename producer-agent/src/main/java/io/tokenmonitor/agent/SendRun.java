@@ -28,7 +28,7 @@ public final class SendRun {
     public static int execute(AgentClients clients, ConnectionOptions connection, RequestSource source,
                               double ratePerSecond, PrintWriter out, PrintWriter err) throws Exception {
         // The signal is closed last, so after Ctrl-C the JVM waits until the summary is printed.
-        try (ShutdownSignal signal = ShutdownSignal.onCtrlC(null); source) {
+        try (ShutdownSignal signal = clients.sendStopSignal(); source) {
             SchemaRegistryClient registry = clients.registry(connection.schemaRegistryUrl());
             Properties properties = RequestSender.producerProperties(connection.bootstrapServers());
             SendSummary summary;

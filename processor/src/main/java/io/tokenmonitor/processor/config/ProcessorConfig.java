@@ -4,6 +4,8 @@ import io.tokenmonitor.processor.estimation.Calibration;
 import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelCatalog;
 import io.tokenmonitor.processor.estimation.UsageEstimator;
+import io.tokenmonitor.processor.lifecycle.LogAndFailProcessingHandler;
+import io.tokenmonitor.processor.lifecycle.StreamsReadiness;
 import io.tokenmonitor.processor.plan.DefaultPlan;
 import io.tokenmonitor.processor.validation.DeadLetterDeserializationHandler;
 import io.tokenmonitor.processor.validation.InvalidTimestampFallback;
@@ -41,6 +43,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     ({@code num.standby.replicas}); they take over a partition quickly and serve {@code allowStale} reads
  * @param maxTextBytes maximum size of a request's prompt text and, separately, its completion text, in UTF-8
  *     bytes; a larger request is dead-lettered as {@code oversized}
+ * @param readyMaxInputLag the largest lag, in records of the owned input partitions, at which {@code /ready}
+ *     still reports the instance ready
  */
 public record ProcessorConfig(
     String applicationId,
@@ -59,7 +63,8 @@ public record ProcessorConfig(
     Path tokenizerDirectory,
     String advertisedHost,
     int standbyReplicas,
-    int maxTextBytes) {
+    int maxTextBytes,
+    long readyMaxInputLag) {
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -101,6 +106,10 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("Maximum text size must be 1 to " + MAX_TEXT_BYTES_LIMIT
                 + " bytes, got " + maxTextBytes);
         }
+        if (readyMaxInputLag < 0) {
+            throw new IllegalArgumentException("Maximum input lag of a ready instance must not be negative, got "
+                + readyMaxInputLag);
+        }
         if (advertisedHost == null && isWildcard(httpHost)) {
             throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
                 + "instances cannot call; set an advertised host");
@@ -126,7 +135,8 @@ public record ProcessorConfig(
             null,
             null,
             0,
-            DEFAULT_MAX_TEXT_BYTES);
+            DEFAULT_MAX_TEXT_BYTES,
+            StreamsReadiness.DEFAULT_MAX_INPUT_LAG);
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
@@ -186,6 +196,10 @@ public record ProcessorConfig(
         return edit(settings -> settings.advertisedHost = value);
     }
 
+    public ProcessorConfig withReadyMaxInputLag(long value) {
+        return edit(settings -> settings.readyMaxInputLag = value);
+    }
+
     public ProcessorConfig withStandbyReplicas(int value) {
         return edit(settings -> settings.standbyReplicas = value);
     }
@@ -229,6 +243,7 @@ public record ProcessorConfig(
         private String advertisedHost;
         private int standbyReplicas;
         private int maxTextBytes;
+        private long readyMaxInputLag;
 
         Settings(ProcessorConfig config) {
             applicationId = config.applicationId;
@@ -248,12 +263,13 @@ public record ProcessorConfig(
             advertisedHost = config.advertisedHost;
             standbyReplicas = config.standbyReplicas;
             maxTextBytes = config.maxTextBytes;
+            readyMaxInputLag = config.readyMaxInputLag;
         }
 
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes);
+                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag);
         }
     }
 
@@ -298,6 +314,7 @@ public record ProcessorConfig(
             DeadLetterDeserializationHandler.class.getName());
         // A negative record timestamp would otherwise stop the stream thread on every attempt.
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InvalidTimestampFallback.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingHandler.class);
         return props;
     }
 }

@@ -6,6 +6,8 @@ import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import io.tokenmonitor.processor.lifecycle.HealthReport;
+import io.tokenmonitor.processor.lifecycle.Liveness;
 import io.tokenmonitor.processor.metrics.ProcessingCounters;
 import io.tokenmonitor.processor.metrics.ProcessorMetrics;
 import java.time.Duration;
@@ -15,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +38,15 @@ import org.slf4j.LoggerFactory;
  *       (default 100); 400 for another N.</li>
  *   <li>{@code GET /api/v1/stats}: dead-lettered records per reason since this instance started.</li>
  *   <li>{@code GET /api/v1/whoami}: the caller the bearer token identifies, {@code {role, userId}}.</li>
- *   <li>{@code GET /health}: 200 while Kafka Streams is starting, rebalancing or running; 503 otherwise.</li>
+ *   <li>{@code GET /health}: liveness, 200 unless Kafka Streams is in ERROR, PENDING_ERROR, PENDING_SHUTDOWN or
+ *       NOT_RUNNING, then 503 (see {@link Liveness}).</li>
+ *   <li>{@code GET /ready}: readiness, 200 when the instance's stores are up to date, else 503 with the reason
+ *       (see {@link io.tokenmonitor.processor.lifecycle.StreamsReadiness}).</li>
  *   <li>{@code GET /metrics}: the instance's metrics in the Prometheus text format.</li>
  * </ul>
  * Every path under {@code /api/v1} except {@value StaticResources#OPENAPI_PATH} needs a bearer token, checked by
  * {@link AccessControl#authenticate}: 401 with {@code WWW-Authenticate: Bearer} without a valid one, 403
- * when the token does not grant the data. {@code /}, {@code /health} and {@code /metrics} are open.
+ * when the token does not grant the data. {@code /}, {@code /health}, {@code /ready} and {@code /metrics} are open.
  * While the stores are not queryable (start-up, rebalance) the usage endpoints return 503 with
  * {@code Retry-After}.
  *
@@ -121,7 +125,8 @@ public final class ApiServer implements AutoCloseable {
         });
         javalin.get("/api/v1", this::index);
         new StaticResources().register(javalin);
-        javalin.get("/health", this::health);
+        javalin.get("/health", ctx -> respond(ctx, Liveness.check(services.streamsState().get())));
+        javalin.get("/ready", ctx -> respond(ctx, services.readiness().check()));
         javalin.get("/metrics", ctx -> ctx.contentType(ProcessorMetrics.CONTENT_TYPE).result(metrics.scrape()));
         new UserEndpoints(services).register(javalin);
         new AdminEndpoints(services).register(javalin);
@@ -240,6 +245,7 @@ public final class ApiServer implements AutoCloseable {
         endpoints.put("stats", "/api/v1/stats");
         endpoints.put("whoami", "/api/v1/whoami");
         endpoints.put("health", "/health");
+        endpoints.put("ready", "/ready");
         endpoints.put("metrics", "/metrics");
         ctx.json(Map.of("service", "token-monitor", "endpoints", endpoints));
     }
@@ -258,10 +264,7 @@ public final class ApiServer implements AutoCloseable {
             Duration.ofNanos((long) (executionTimeMs * 1_000_000.0)));
     }
 
-    private void health(Context ctx) {
-        KafkaStreams.State state = services.streamsState().get();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
-            || state == KafkaStreams.State.CREATED;
-        ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "streamsState", state.name()));
+    private static void respond(Context ctx, HealthReport report) {
+        ctx.status(report.isHealthy() ? 200 : 503).json(report);
     }
 }

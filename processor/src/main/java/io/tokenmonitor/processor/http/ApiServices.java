@@ -1,5 +1,6 @@
 package io.tokenmonitor.processor.http;
 
+import io.tokenmonitor.processor.lifecycle.ReadinessCheck;
 import io.tokenmonitor.processor.query.UsageQueries;
 import io.tokenmonitor.processor.query.UsageStores;
 import io.tokenmonitor.processor.validation.RejectionCounter;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param streamsState the state of this instance's Kafka Streams
  * @param clock the time that picks the period in progress
  * @param gatherer collects every instance's answer to the admin requests that read across users
+ * @param readiness decides what {@code /ready} returns
  */
 public record ApiServices(
     Function<UsageStores, UsageQueries> queries,
@@ -28,7 +30,16 @@ public record ApiServices(
     RejectionCounter rejections,
     Supplier<KafkaStreams.State> streamsState,
     Clock clock,
-    InstanceGatherer gatherer) {
+    InstanceGatherer gatherer,
+    ReadinessCheck readiness) {
+
+    /** Creates services that are ready exactly while Kafka Streams is RUNNING. */
+    public ApiServices(Function<UsageStores, UsageQueries> queries, UsageStores localStores, QueryRouter router,
+                       AccessControl access, RejectionCounter rejections, Supplier<KafkaStreams.State> streamsState,
+                       Clock clock, InstanceGatherer gatherer) {
+        this(queries, localStores, router, access, rejections, streamsState, clock, gatherer,
+            ReadinessCheck.runningOnly(streamsState));
+    }
 
     /** Creates services whose admin requests read this instance's data only, as fits a single instance. */
     public ApiServices(Function<UsageStores, UsageQueries> queries, UsageStores localStores, QueryRouter router,
