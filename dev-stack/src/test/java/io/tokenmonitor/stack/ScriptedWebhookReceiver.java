@@ -22,8 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A webhook receiver on 127.0.0.1 for delivery tests. It answers each POST with the next scripted
- * {@link Reply}, and 200 once the script is used up. It honours the Idempotency-Key header: an alert whose key it
+ * A webhook receiver on 127.0.0.1 for delivery tests. It responds to each POST with the next scripted
+ * {@link Reply}, and with the fallback reply once the script is used up. It honours the Idempotency-Key header: an alert whose key it
  * has processed before is acknowledged but not processed again. It can be stopped and started again on the
  * same port.
  */
@@ -31,15 +31,15 @@ final class ScriptedWebhookReceiver implements AutoCloseable {
 
     /** What the receiver does with one request. */
     enum Reply {
-        /** Process the alert and answer 200. */
+        /** Process the alert and respond 200. */
         OK,
-        /** Answer 500 without processing. */
+        /** Respond 500 without processing. */
         SERVER_ERROR,
-        /** Answer 503 without processing. */
+        /** Respond 503 without processing. */
         UNAVAILABLE,
-        /** Answer 404 without processing. */
+        /** Respond 404 without processing. */
         NOT_FOUND,
-        /** Process the alert, then answer 200 only after {@link #HANG_TIME}, past the client's time limit. */
+        /** Process the alert, then respond 200 only after {@link #HANG_TIME}, past the client's time limit. */
         PROCESS_THEN_HANG
     }
 
@@ -103,7 +103,7 @@ final class ScriptedWebhookReceiver implements AutoCloseable {
         return Map.copyOf(processedAlerts);
     }
 
-    /** Returns the alert ids that were answered with 200 at least once. */
+    /** Returns the alert ids that got a 200 response at least once. */
     synchronized Set<String> acknowledgedAlerts() {
         return Set.copyOf(acknowledgedAlerts);
     }

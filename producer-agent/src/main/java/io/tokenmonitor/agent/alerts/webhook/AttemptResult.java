@@ -15,9 +15,9 @@ public record AttemptResult(Outcome outcome, int status, String error, Duration 
     /** The status of an attempt that got no HTTP response, such as a refused connection or a timeout. */
     public static final int NO_STATUS = -1;
 
-    /** How an attempt ended. */
+    /** Outcome class of an attempt. */
     public enum Outcome {
-        /** The server answered with a 2xx status. */
+        /** The server responded with a 2xx status. */
         DELIVERED,
         /** A connection failure, a timeout, a 5xx, 408 or 429: another attempt may succeed. */
         RETRYABLE,

@@ -11,13 +11,13 @@ public final class UndeliverableHeaders {
     /** Every attempt failed with a retryable error until the give-up time passed. */
     public static final String REASON_RETRIES_EXHAUSTED = "retries-exhausted";
 
-    /** The receiver answered with a status that is not retried: a 4xx other than 408 and 429, or a redirect. */
+    /** The receiver responded with a status that is not retried: a 4xx other than 408 and 429, or a redirect. */
     public static final String REASON_REJECTED = "rejected";
 
     /** The HTTP status of the last attempt, or {@code none} when it got no response. */
     public static final String LAST_STATUS = "undeliverable.last.status";
 
-    /** What went wrong in the last attempt, such as {@code HTTP 503} or {@code timed out after 10000 ms}. */
+    /** Description of the last attempt's failure, such as {@code HTTP 503} or {@code timed out after 10000 ms}. */
     public static final String LAST_ERROR = "undeliverable.last.error";
 
     /** The number of attempts made, as a decimal number. */

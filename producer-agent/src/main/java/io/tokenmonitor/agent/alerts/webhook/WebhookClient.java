@@ -89,9 +89,9 @@ public final class WebhookClient {
     }
 
     /**
-     * Posts the alert once, following allowed redirects, and classifies the outcome. Never throws for
-     * network or HTTP failures; those become {@link AttemptResult.Outcome#RETRYABLE} or
-     * {@link AttemptResult.Outcome#REJECTED}.
+     * Posts the alert once, following allowed redirects, and classifies the outcome. Connection failures,
+     * timeouts and error statuses are returned as {@link AttemptResult.Outcome#RETRYABLE} or
+     * {@link AttemptResult.Outcome#REJECTED} results rather than thrown.
      *
      * @throws InterruptedException when the calling thread is interrupted while waiting for the response
      */

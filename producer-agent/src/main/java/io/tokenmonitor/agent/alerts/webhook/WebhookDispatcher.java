@@ -184,8 +184,9 @@ public final class WebhookDispatcher {
     /**
      * Delivers one alert, retrying until it is delivered, rejected or given up.
      *
-     * @return true when the alert was delivered or written to the undeliverable topic; false when the
-     *     dispatcher was stopped or the alert's partition was revoked, so its offset must not be committed
+     * @return true when the alert was delivered or written to the undeliverable topic. False when the
+     *     dispatcher was stopped or the alert's partition was revoked, because then its offset must not be
+     *     committed
      */
     private boolean handle(ConsumerRecord<String, UsageAlert> record) {
         UsageAlert alert = record.value();
@@ -387,7 +388,7 @@ public final class WebhookDispatcher {
             }
             offsets.forEach(handledOffsets::remove);
         } catch (KafkaException e) {
-            // The alerts stay uncommitted and are delivered again by whoever owns their partitions next.
+            // The alerts stay uncommitted, so the next owner of their partitions delivers them again.
             log.warn("Committing the offsets {} of handled alerts failed: {}", offsets, e.toString());
         }
     }
@@ -396,7 +397,7 @@ public final class WebhookDispatcher {
         return new TopicPartition(record.topic(), record.partition());
     }
 
-    /** Commits before partitions move, forgets their queued alerts, and pins the start of new partitions. */
+    /** Commits before partitions move, drops their queued alerts, and pins the start of new partitions. */
     private final class OffsetKeeper implements ConsumerRebalanceListener {
 
         @Override

@@ -30,7 +30,7 @@ class ExponentialBackoffTest {
     }
 
     @Test
-    void shouldCapCeilingThatIsNotPowerOfTwoMultiple() {
+    void shouldCapUnevenCeiling() {
         ExponentialBackoff backoff = new ExponentialBackoff(Duration.ofMillis(300), Duration.ofMillis(1000),
             new SplittableRandom(1));
 
@@ -72,8 +72,10 @@ class ExponentialBackoffTest {
         }
 
         // A uniform distribution puts about 1,000 of 4,000 delays in each quarter.
-        assertTrue(lowerQuarter > 850 && lowerQuarter < 1150, "lower quarter: " + lowerQuarter);
-        assertTrue(upperQuarter > 850 && upperQuarter < 1150, "upper quarter: " + upperQuarter);
+        assertTrue(lowerQuarter > 850, "lower quarter: " + lowerQuarter);
+        assertTrue(lowerQuarter < 1150, "lower quarter: " + lowerQuarter);
+        assertTrue(upperQuarter > 850, "upper quarter: " + upperQuarter);
+        assertTrue(upperQuarter < 1150, "upper quarter: " + upperQuarter);
     }
 
     @Test

@@ -202,7 +202,7 @@ class WebhookClientTest {
     }
 
     @Test
-    void shouldDescribeUrlWithoutPathQueryOrUserInfo() {
+    void shouldDescribeOnlySchemeHostPort() {
         URI url = URI.create("https://user:password@hooks.example.com:8443/path/secret?token=abc");
 
         assertEquals("https://hooks.example.com:8443", WebhookClient.describe(url));
