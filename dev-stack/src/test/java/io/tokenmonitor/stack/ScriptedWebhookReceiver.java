@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A webhook receiver on 127.0.0.1 for delivery tests. It responds to each POST with the next scripted
- * {@link Reply}, and with the fallback reply once the script is used up. It honours the Idempotency-Key header: an alert whose key it
- * has processed before is acknowledged but not processed again. It can be stopped and started again on the
- * same port.
+ * {@link Reply}, and with the fallback reply once the script is used up. It honours the Idempotency-Key
+ * header: an alert whose key it has processed before is acknowledged but not processed again. It can be
+ * stopped and started again on the same port.
  */
 final class ScriptedWebhookReceiver implements AutoCloseable {
 

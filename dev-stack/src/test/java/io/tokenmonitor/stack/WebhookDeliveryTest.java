@@ -181,7 +181,8 @@ class WebhookDeliveryTest {
                 if (record == rejected) {
                     continue;
                 }
-                assertEquals(UndeliverableHeaders.REASON_RETRIES_EXHAUSTED, header(record, UndeliverableHeaders.REASON));
+                assertEquals(UndeliverableHeaders.REASON_RETRIES_EXHAUSTED,
+                    header(record, UndeliverableHeaders.REASON));
                 assertEquals("503", header(record, UndeliverableHeaders.LAST_STATUS));
                 assertTrue(Integer.parseInt(header(record, UndeliverableHeaders.ATTEMPTS)) >= 2,
                     "attempts of " + alert.getAlertId());

@@ -51,6 +51,9 @@ public final class AlertsCommand implements Callable<Integer> {
     /** The consumer group of {@code --webhook} without {@code --group}, so a restart resumes where it stopped. */
     static final String WEBHOOK_GROUP = "token-monitor-alert-webhook";
 
+    /** Kafka's default {@code max.poll.interval.ms}. */
+    private static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+
     /** The longest duration option accepted, far below where a duration in nanoseconds overflows. */
     private static final Duration MAX_DURATION = Duration.ofDays(365);
 
@@ -168,8 +171,9 @@ public final class AlertsCommand implements Callable<Integer> {
         err.flush();
 
         AtomicReference<WebhookDispatcher> running = new AtomicReference<>();
+        Properties consumerProperties = consumerProperties(groupId);
         try (ShutdownSignal signal = ShutdownSignal.onCtrlC(() -> stop(running.get()));
-             Consumer<String, UsageAlert> consumer = parent.clients().consumer(consumerProperties(groupId), registry);
+             Consumer<String, UsageAlert> consumer = parent.clients().consumer(consumerProperties, registry);
              Producer<String, UsageAlert> producer = parent.clients().producer(Topics.USAGE_ALERTS_UNDELIVERABLE,
                  undeliverableProducerProperties(), registry)) {
             WebhookDispatcher dispatcher = new WebhookDispatcher(consumer, Topics.USAGE_ALERTS.name(), producer,
@@ -223,6 +227,13 @@ public final class AlertsCommand implements Callable<Integer> {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        if (webhook != null) {
+            // The dispatcher polls between alerts and while it waits, but not during one POST.
+            long maxPollIntervalMs = Math.max(DEFAULT_MAX_POLL_INTERVAL.toMillis(),
+                attemptTimeout.multipliedBy(2).plusMinutes(1).toMillis());
+            properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                Long.toString(Math.min(Integer.MAX_VALUE, maxPollIntervalMs)));
+        }
         return properties;
     }
 

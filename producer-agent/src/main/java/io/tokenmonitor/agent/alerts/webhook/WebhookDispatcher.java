@@ -98,6 +98,7 @@ public final class WebhookDispatcher {
     private long batchDelivered;
     private long batchUndeliverable;
     private long batchStartNanos;
+    private long lastPollNanos;
 
     /**
      * Creates a dispatcher.
@@ -142,6 +143,7 @@ public final class WebhookDispatcher {
                 if (handle(record)) {
                     handledOffsets.put(partitionOf(record), new OffsetAndMetadata(record.offset() + 1));
                 }
+                keepAlive();
             }
         } catch (WakeupException e) {
             return StopReason.STOPPED;
@@ -326,9 +328,26 @@ public final class WebhookDispatcher {
         }
     }
 
+    /**
+     * Polls without waiting, with every partition paused, once {@link #MAX_POLL_TIME} has passed since the
+     * last poll. A long batch of slow deliveries then still polls often enough to stay in the group.
+     */
+    private void keepAlive() {
+        if (nanoTime.getAsLong() - lastPollNanos < MAX_POLL_TIME.toNanos()) {
+            return;
+        }
+        try {
+            consumer.pause(consumer.assignment());
+            pollInto(Duration.ZERO);
+        } finally {
+            consumer.resume(consumer.paused());
+        }
+    }
+
     /** Polls once and queues the alerts received; skips records that can never be read as alerts. */
     private void pollInto(Duration pollTime) {
         ConsumerRecords<String, UsageAlert> records;
+        lastPollNanos = nanoTime.getAsLong();
         try {
             records = consumer.poll(pollTime);
         } catch (RecordDeserializationException e) {
@@ -336,7 +355,11 @@ public final class WebhookDispatcher {
                 log.warn("Skipped the record at {} offset {}, which is not a readable alert: {}",
                     e.topicPartition(), e.offset(), e.getCause() != null ? e.getCause().toString() : e.toString());
                 consumer.seek(e.topicPartition(), e.offset() + 1);
-                handledOffsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
+                boolean queuedBefore = pending.stream()
+                    .anyMatch(record -> partitionOf(record).equals(e.topicPartition()));
+                if (!queuedBefore) {
+                    handledOffsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
+                }
             } else {
                 // The schema registry may be unreachable for a while; the next poll reads the record again.
                 log.warn("Reading the record at {} offset {} failed; retrying: {}", e.topicPartition(), e.offset(),
