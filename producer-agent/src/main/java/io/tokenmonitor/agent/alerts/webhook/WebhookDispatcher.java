@@ -324,7 +324,7 @@ public final class WebhookDispatcher {
             }
             return false;
         } finally {
-            consumer.resume(consumer.paused());
+            resumeAssigned();
         }
     }
 
@@ -340,8 +340,15 @@ public final class WebhookDispatcher {
             consumer.pause(consumer.assignment());
             pollInto(Duration.ZERO);
         } finally {
-            consumer.resume(consumer.paused());
+            resumeAssigned();
         }
+    }
+
+    /** Resumes the paused partitions that are still assigned; a rebalance may have revoked some of them. */
+    private void resumeAssigned() {
+        Set<TopicPartition> paused = new HashSet<>(consumer.paused());
+        paused.retainAll(consumer.assignment());
+        consumer.resume(paused);
     }
 
     /** Polls once and queues the alerts received; skips records that can never be read as alerts. */
