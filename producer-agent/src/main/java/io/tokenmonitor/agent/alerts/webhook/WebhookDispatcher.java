@@ -213,13 +213,13 @@ public final class WebhookDispatcher {
                     break;
                 }
                 long elapsedNanos = nanoTime.getAsLong() - firstAttemptNanos;
-                long leftNanos = settings.giveUpAfter().toNanos() - elapsedNanos;
-                if (leftNanos <= 0) {
+                long giveUpRemainingNanos = settings.giveUpAfter().toNanos() - elapsedNanos;
+                if (giveUpRemainingNanos <= 0) {
                     break;
                 }
                 Duration delay = retryDelay(attempts, result);
-                if (delay.toNanos() > leftNanos) {
-                    delay = Duration.ofNanos(leftNanos);
+                if (delay.toNanos() > giveUpRemainingNanos) {
+                    delay = Duration.ofNanos(giveUpRemainingNanos);
                 }
                 if (attempts == 1) {
                     // The alerts handled before this one should not wait for its retries to be committed.
@@ -479,9 +479,9 @@ public final class WebhookDispatcher {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
-            Set<TopicPartition> gone = new HashSet<>(partitions);
-            pending.removeIf(record -> gone.contains(partitionOf(record)));
-            if (inDelivery != null && gone.contains(inDelivery)) {
+            Set<TopicPartition> removed = new HashSet<>(partitions);
+            pending.removeIf(record -> removed.contains(partitionOf(record)));
+            if (inDelivery != null && removed.contains(inDelivery)) {
                 inDeliveryRevoked = true;
             }
         }
