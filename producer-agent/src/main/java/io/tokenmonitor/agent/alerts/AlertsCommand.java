@@ -78,7 +78,8 @@ public final class AlertsCommand implements Callable<Integer> {
     boolean fromBeginning;
 
     @Option(names = "--max-alerts", paramLabel = "N",
-        description = "Stop after printing this many alerts (default: no limit).")
+        description = "Stop after printing this many alerts, or with --webhook after delivering or giving up on "
+            + "this many (default: no limit).")
     Long maxAlerts;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
