@@ -44,12 +44,20 @@ public final class Topics {
     public static final Topic<byte[]> TOKEN_REQUESTS_DLQ =
         new Topic<>("token-requests-dlq", byte[].class, false);
 
+    /**
+     * Alerts that the webhook subscriber ({@code agent alerts --webhook}) could not deliver: the
+     * {@link UsageAlert} unchanged, keyed by user id, with the reason, the last HTTP status and the number
+     * of attempts in {@code undeliverable.*} headers.
+     */
+    public static final Topic<UsageAlert> USAGE_ALERTS_UNDELIVERABLE =
+        new Topic<>("usage-alerts-undeliverable", UsageAlert.class, false);
+
     private Topics() {
     }
 
     /** Returns every topic, for creating them. */
     public static List<Topic<?>> all() {
         return List.of(TOKEN_REQUESTS, USER_PLANS, USAGE_RESETS, TOKEN_USAGE, USAGE_PERIODS, USAGE_ALERTS,
-            TOKEN_REQUESTS_DLQ);
+            TOKEN_REQUESTS_DLQ, USAGE_ALERTS_UNDELIVERABLE);
     }
 }

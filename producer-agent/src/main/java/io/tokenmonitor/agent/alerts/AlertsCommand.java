@@ -8,14 +8,22 @@ import io.tokenmonitor.agent.alerts.AlertWatcher.StopReason;
 import io.tokenmonitor.registry.SchemaRegistryClient;
 import io.tokenmonitor.schema.UsageAlert;
 import io.tokenmonitor.topics.Topics;
+import io.tokenmonitor.agent.alerts.webhook.ExponentialBackoff;
+import io.tokenmonitor.agent.alerts.webhook.WebhookClient;
+import io.tokenmonitor.agent.alerts.webhook.WebhookDispatcher;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +42,20 @@ import picocli.CommandLine.Spec;
         "Stops after --max-alerts alerts or --timeout. Otherwise, with --from-beginning it stops once the "
             + "topic has been read to its end and --idle passed with nothing new; without it, it runs until "
             + "Ctrl-C.",
-        "Exits with 3 if --timeout passed before --max-alerts alerts were printed."})
+        "With --webhook URL it posts each alert to the URL instead, retries failed attempts, writes alerts it "
+            + "gives up on to usage-alerts-undeliverable, and commits an alert's offset only after that; it "
+            + "runs until Ctrl-C, --timeout or --max-alerts.",
+        "Exits with 3 if --timeout passed before --max-alerts alerts were printed or delivered."})
 public final class AlertsCommand implements Callable<Integer> {
+
+    /** The consumer group of {@code --webhook} without {@code --group}, so a restart resumes where it stopped. */
+    static final String WEBHOOK_GROUP = "token-monitor-alert-webhook";
+
+    /** Kafka's default {@code max.poll.interval.ms}. */
+    private static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+
+    /** The longest duration option accepted, far below where a duration in nanoseconds overflows. */
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
 
     @ParentCommand
     AgentCommand parent;
@@ -48,7 +68,8 @@ public final class AlertsCommand implements Callable<Integer> {
 
     @Option(names = "--group", paramLabel = "GROUP_ID",
         description = "Consumer group id; the group's committed position is resumed and the printed alerts "
-            + "are committed (default: a new group for each run, which commits nothing).")
+            + "are committed (default: a new group for each run, which commits nothing; with --webhook "
+            + WEBHOOK_GROUP + ").")
     String group;
 
     @Option(names = "--from-beginning",
@@ -57,7 +78,8 @@ public final class AlertsCommand implements Callable<Integer> {
     boolean fromBeginning;
 
     @Option(names = "--max-alerts", paramLabel = "N",
-        description = "Stop after printing this many alerts (default: no limit).")
+        description = "Stop after printing this many alerts, or with --webhook after delivering or giving up on "
+            + "this many (default: no limit).")
     Long maxAlerts;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -69,9 +91,40 @@ public final class AlertsCommand implements Callable<Integer> {
             + "been read to its end and no alert arrived for this long (default: ${DEFAULT-VALUE}).")
     Duration idle;
 
+    @Option(names = "--webhook", paramLabel = "URL",
+        description = "Post each alert as JSON to this http or https URL, with the alert id in an Idempotency-Key "
+            + "header, instead of printing it. The consumer group defaults to " + WEBHOOK_GROUP + ".")
+    URI webhook;
+
+    @Option(names = "--retry-initial", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "1s",
+        description = "With --webhook: the upper bound of the random delay before the first retry; it doubles "
+            + "with each retry up to --retry-max (default: ${DEFAULT-VALUE}).")
+    Duration retryInitial;
+
+    @Option(names = "--retry-max", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "1m",
+        description = "With --webhook: the cap of the delay between retries (default: ${DEFAULT-VALUE}).")
+    Duration retryMax;
+
+    @Option(names = "--give-up-after", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "PT15M",
+        description = "With --webhook: how long after its first attempt an alert that still fails is written to "
+            + "usage-alerts-undeliverable (default: ${DEFAULT-VALUE}).")
+    Duration giveUpAfter;
+
+    @Option(names = "--attempt-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+        defaultValue = "10s",
+        description = "With --webhook: the time limit of one POST, from connecting to the end of the response "
+            + "(default: ${DEFAULT-VALUE}).")
+    Duration attemptTimeout;
+
     @Override
     public Integer call() {
         validate();
+        if (webhook != null) {
+            return deliverToWebhook(spec.commandLine().getErr());
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String groupId = group != null ? group : "token-monitor-alerts-" + UUID.randomUUID();
@@ -105,6 +158,61 @@ public final class AlertsCommand implements Callable<Integer> {
         }
     }
 
+    /** Runs the webhook dispatcher until Ctrl-C, --timeout or --max-alerts, and returns the exit code. */
+    private int deliverToWebhook(PrintWriter err) {
+        String groupId = group != null ? group : WEBHOOK_GROUP;
+        WebhookClient client = new WebhookClient(webhook, attemptTimeout);
+        ExponentialBackoff backoff = new ExponentialBackoff(retryInitial, retryMax, new SplittableRandom());
+        WebhookDispatcher.Settings settings = new WebhookDispatcher.Settings(backoff, giveUpAfter,
+            maxAlerts != null ? maxAlerts : 0, timeout);
+
+        SchemaRegistryClient registry = parent.clients().registry(connection.schemaRegistryUrl());
+        err.println("Delivering " + Topics.USAGE_ALERTS.name() + " to " + client.describe() + " as consumer group "
+            + groupId);
+        err.flush();
+
+        AtomicReference<WebhookDispatcher> running = new AtomicReference<>();
+        Properties consumerProperties = consumerProperties(groupId);
+        try (ShutdownSignal signal = ShutdownSignal.onCtrlC(() -> stop(running.get()));
+             Consumer<String, UsageAlert> consumer = parent.clients().consumer(consumerProperties, registry);
+             Producer<String, UsageAlert> producer = parent.clients().producer(Topics.USAGE_ALERTS_UNDELIVERABLE,
+                 undeliverableProducerProperties(), registry)) {
+            WebhookDispatcher dispatcher = new WebhookDispatcher(consumer, Topics.USAGE_ALERTS.name(), producer,
+                Topics.USAGE_ALERTS_UNDELIVERABLE.name(), client, settings, Clock.systemUTC(), System::nanoTime);
+            running.set(dispatcher);
+            WebhookDispatcher.StopReason reason = signal.isStopRequested()
+                ? WebhookDispatcher.StopReason.STOPPED
+                : dispatcher.run();
+
+            err.println("Delivered " + dispatcher.delivered() + " alerts, wrote " + dispatcher.undeliverable()
+                + " to " + Topics.USAGE_ALERTS_UNDELIVERABLE.name() + "; stopped: " + describe(reason));
+            err.flush();
+            return reason == WebhookDispatcher.StopReason.TIMEOUT && maxAlerts != null
+                ? AgentCommand.EXIT_INCOMPLETE
+                : AgentCommand.EXIT_OK;
+        } catch (KafkaException e) {
+            err.println("Delivering alerts failed: " + e);
+            err.flush();
+            return AgentCommand.EXIT_FAILURE;
+        }
+    }
+
+    private static void stop(WebhookDispatcher dispatcher) {
+        if (dispatcher != null) {
+            dispatcher.stop();
+        }
+    }
+
+    /** Returns the settings of the undeliverable topic's producer: acknowledged by every in-sync replica. */
+    Properties undeliverableProducerProperties() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "token-monitor-agent-alerts-undeliverable");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return properties;
+    }
+
     private static void wakeUp(AlertWatcher watcher) {
         if (watcher != null) {
             watcher.wakeup();
@@ -120,6 +228,13 @@ public final class AlertsCommand implements Callable<Integer> {
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        if (webhook != null) {
+            // The dispatcher polls between alerts and while it waits, but not during one POST.
+            long maxPollIntervalMs = Math.max(DEFAULT_MAX_POLL_INTERVAL.toMillis(),
+                attemptTimeout.multipliedBy(2).plusMinutes(1).toMillis());
+            properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                Long.toString(Math.min(Integer.MAX_VALUE, maxPollIntervalMs)));
+        }
         return properties;
     }
 
@@ -130,9 +245,48 @@ public final class AlertsCommand implements Callable<Integer> {
         if (timeout != null && timeout.isZero()) {
             throw new ParameterException(spec.commandLine(), "Invalid --timeout 0: expected a positive duration");
         }
+        if (webhook != null) {
+            validateWebhook();
+        }
         if (idle.isZero()) {
             throw new ParameterException(spec.commandLine(), "Invalid --idle 0: expected a positive duration");
         }
+    }
+
+    private void validateWebhook() {
+        try {
+            WebhookClient.validate(webhook);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid --webhook: " + e.getMessage()
+                + ". Use an absolute URL such as https://example.com/alerts");
+        }
+        requirePositive("--retry-initial", retryInitial);
+        requirePositive("--retry-max", retryMax);
+        requirePositive("--give-up-after", giveUpAfter);
+        requirePositive("--attempt-timeout", attemptTimeout);
+        if (retryMax.compareTo(retryInitial) < 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid --retry-max " + retryMax
+                + ": expected at least --retry-initial " + retryInitial);
+        }
+    }
+
+    private void requirePositive(String option, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "Invalid " + option + " " + value
+                + ": expected a positive duration");
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new ParameterException(spec.commandLine(), "Invalid " + option + " " + value
+                + ": expected at most " + MAX_DURATION);
+        }
+    }
+
+    private static String describe(WebhookDispatcher.StopReason reason) {
+        return switch (reason) {
+            case MAX_ALERTS -> "--max-alerts reached";
+            case TIMEOUT -> "--timeout passed";
+            case STOPPED -> "interrupted";
+        };
     }
 
     private static String describe(StopReason reason) {
