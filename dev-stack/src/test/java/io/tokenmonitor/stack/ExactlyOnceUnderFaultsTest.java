@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -85,7 +86,7 @@ class ExactlyOnceUnderFaultsTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(FULL ? 30 : 5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    /** The longest random wait between a processor reaching RUNNING and its kill. */
+    /** The longest random wait between a processor's first commit after its start and its kill. */
     private static final int MAX_KILL_DELAY_MS = 3_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -175,7 +176,8 @@ class ExactlyOnceUnderFaultsTest {
             sender.flushAndResend();
             if (slice < PROCESSOR_KILLS) {
                 awaitRunning();
-                Thread.sleep(200 + random.nextInt(MAX_KILL_DELAY_MS - 200));
+                awaitProgress(admin);
+                Thread.sleep(random.nextInt(MAX_KILL_DELAY_MS));
                 killAndRestartProcessor(admin, workload.monthlyLimit());
             }
         }
@@ -254,7 +256,7 @@ class ExactlyOnceUnderFaultsTest {
         try {
             admin.removeMembersFromConsumerGroup(APPLICATION_ID, new RemoveMembersFromConsumerGroupOptions())
                 .all().get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             System.out.printf("Removing the dead member of group %s failed, so the restart waits for its session "
                 + "to expire: %s%n", APPLICATION_ID, e);
         }
@@ -276,8 +278,31 @@ class ExactlyOnceUnderFaultsTest {
                 lag += end.getValue().offset() - (position == null ? 0 : position.offset());
             }
             return lag;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Waits until the processor commits some input, so that a kill hits it while it processes rather than
+     * while it starts up: RUNNING can come seconds before the first commit.
+     */
+    private void awaitProgress(Admin admin) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        long initialLag = -1;
+        while (true) {
+            long lag = inputLag(admin);
+            if (lag == 0 || (lag > 0 && initialLag > 0 && lag < initialLag)) {
+                return;
+            }
+            if (initialLag < 0) {
+                initialLag = lag;
+            }
+            if (!processor.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError(processor.name() + " committed no input within " + START_TIMEOUT
+                    + "; input lag " + lag + ".\n" + processor.outputTail());
+            }
+            Thread.sleep(100);
         }
     }
 
