@@ -43,7 +43,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -86,8 +88,8 @@ class ExactlyOnceUnderFaultsTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(FULL ? 30 : 5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    /** The longest random wait between a processor's first commit after its start and its kill. */
-    private static final int MAX_KILL_DELAY_MS = 3_000;
+    /** The longest random wait between the processor reaching its random point of the input and its kill. */
+    private static final int MAX_KILL_DELAY_MS = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -144,14 +146,21 @@ class ExactlyOnceUnderFaultsTest {
                 assertAlertsOnce(expectedAlerts, alertsAfterReplay, workload.monthlyLimit());
                 Duration replay = elapsedSince(replayStart);
 
+                long uncommittedAlerts = countAlertRecordsUncommitted();
                 long killsWhileBehind = lagAtKills.stream().filter(lag -> lag > 0).count();
-                System.out.printf("Fault test passed: %,d requests of %,d users (%,d sends, %,d failed and sent "
-                        + "again), %d processor kills (%d with unprocessed input; input lag at each kill %s), "
-                        + "%d broker kill, %,d alerts each once, first pass %ds (faults %ds), replay of %,d "
-                        + "requests %ds with no change; duplicates dropped by the last processor: %s%n",
-                    REQUESTS, USERS, sender.sent(), sender.failures(), lagAtKills.size(), killsWhileBehind,
-                    lagAtKills, brokerStarts - 1, alerts.size(), firstPass.toSeconds(), faultPhase.toSeconds(),
-                    REQUESTS, replay.toSeconds(), duplicatesSinceStart());
+                System.out.printf("Fault test passed.%n");
+                System.out.printf("  requests    %,d of %,d users; %,d sends, %,d failed and sent again%n",
+                    REQUESTS, USERS, sender.sent(), sender.failures());
+                System.out.printf("  kills       %d of the processor (%d with unprocessed input; input lag at each "
+                    + "kill %s), %d of the broker%n",
+                    lagAtKills.size(), killsWhileBehind, lagAtKills, brokerStarts - 1);
+                System.out.printf("  alerts      %,d, each once read_committed; %,d records read_uncommitted%n",
+                    alerts.size(), uncommittedAlerts);
+                System.out.printf("  duration    %ds until every total was right (%ds of it sending with faults)%n",
+                    firstPass.toSeconds(), faultPhase.toSeconds());
+                System.out.printf("  replay      %,d requests again in %ds, no total changed, no alert raised; "
+                    + "duplicates dropped by the last processor: %s%n", REQUESTS, replay.toSeconds(),
+                    duplicatesSinceStart());
                 assertEquals(PROCESSOR_KILLS, lagAtKills.size());
             }
         } finally {
@@ -176,7 +185,7 @@ class ExactlyOnceUnderFaultsTest {
             sender.flushAndResend();
             if (slice < PROCESSOR_KILLS) {
                 awaitRunning();
-                awaitProgress(admin);
+                awaitProgress(admin, 0.1 + 0.8 * random.nextDouble());
                 Thread.sleep(random.nextInt(MAX_KILL_DELAY_MS));
                 killAndRestartProcessor(admin, workload.monthlyLimit());
             }
@@ -284,25 +293,28 @@ class ExactlyOnceUnderFaultsTest {
     }
 
     /**
-     * Waits until the processor commits some input, so that a kill hits it while it processes rather than
-     * while it starts up: RUNNING can come seconds before the first commit.
+     * Waits until the processor has committed part of the input it had not yet processed when this method was
+     * called: until its input lag falls to {@code remainingFraction} of the lag at the start, or to zero. So
+     * the kills fall at random points of the input, including the later part where users cross thresholds, and
+     * not only into the start-up, where RUNNING can come seconds before the first commit.
      */
-    private void awaitProgress(Admin admin) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        long initialLag = -1;
-        while (true) {
-            long lag = inputLag(admin);
-            if (lag == 0 || (lag > 0 && initialLag > 0 && lag < initialLag)) {
-                return;
-            }
-            if (initialLag < 0) {
-                initialLag = lag;
-            }
-            if (!processor.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError(processor.name() + " committed no input within " + START_TIMEOUT
-                    + "; input lag " + lag + ".\n" + processor.outputTail());
-            }
+    private void awaitProgress(Admin admin, double remainingFraction) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
+        long initialLag = inputLag(admin);
+        while (initialLag < 0) {
+            assertTrue(Instant.now().isBefore(deadline), "reading the input lag failed until " + deadline);
             Thread.sleep(100);
+            initialLag = inputLag(admin);
+        }
+        long target = (long) (initialLag * remainingFraction);
+        long lag = initialLag;
+        while (lag != 0 && (lag < 0 || lag > target)) {
+            if (!processor.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError(processor.name() + " did not reach input lag " + target + " within "
+                    + PROCESSING_TIMEOUT + "; input lag " + lag + ".\n" + processor.outputTail());
+            }
+            Thread.sleep(50);
+            lag = inputLag(admin);
         }
     }
 
@@ -390,6 +402,34 @@ class ExactlyOnceUnderFaultsTest {
             assertEquals(monthlyLimit, alert.getLimit(), "limit of alert " + alert.getAlertId());
             assertTrue(alert.getTotalTokens() * 100 >= alert.getThresholdPercent() * monthlyLimit,
                 "alert " + alert.getAlertId() + " fired below its threshold");
+        }
+    }
+
+    /**
+     * Counts the records of {@code usage-alerts} read with read_uncommitted, which include the alerts of
+     * transactions that the kills aborted. The difference to the read_committed count shows that the kills hit
+     * transactions in progress.
+     */
+    private long countAlertRecordsUncommitted() {
+        Map<String, Object> config = Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.USAGE_ALERTS.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition()))
+                .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(PROCESSING_TIMEOUT);
+            long count = 0;
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
+                assertTrue(Instant.now().isBefore(deadline), "reading usage-alerts timed out");
+                count += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return count;
         }
     }
 
