@@ -69,8 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>After each processor kill the test removes the dead member from the consumer group, as an orchestrator
  * that saw the process die would, so the restarted instance gets its partitions at once instead of after the
- * 45-second session timeout. Fencing of the dead instance's transactions does not depend on it: the restarted
- * instance reuses the transactional ids, which aborts the open transactions.
+ * 45-second default session timeout of Kafka clients. Exactly-once does not depend on the removal. Kafka
+ * Streams keeps its process id in the state directory and derives the exactly_once_v2 transactional id from
+ * it, so the restarted instance fences the dead one's producer and aborts its open transactions.
  */
 @Timeout(value = 60, unit = TimeUnit.MINUTES)
 class ExactlyOnceUnderFaultsTest {
@@ -88,7 +89,7 @@ class ExactlyOnceUnderFaultsTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(FULL ? 30 : 5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    /** The longest random wait between the processor reaching its random point of the input and its kill. */
+    /** Maximum random wait between the processor reaching its random point of the input and its kill. */
     private static final int MAX_KILL_DELAY_MS = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -114,6 +115,10 @@ class ExactlyOnceUnderFaultsTest {
         httpPort = ports.get(2);
         FaultWorkload workload = FaultWorkload.generate(SEED, REQUESTS, USERS, Instant.now().minusSeconds(1));
         Set<AlertKey> expectedAlerts = workload.expectedAlerts();
+        for (int threshold : FaultWorkload.THRESHOLDS_PERCENT) {
+            assertTrue(expectedAlerts.stream().anyMatch(alert -> alert.thresholdPercent() == threshold),
+                "the workload reaches no " + threshold + " percent threshold; choose other sizes");
+        }
         System.out.printf("Fault test: %,d requests of %,d users, limit %,d tokens, %,d alerts expected, "
                 + "%d processor kills and 1 broker kill planned; output in %s%n",
             REQUESTS, USERS, workload.monthlyLimit(), expectedAlerts.size(), PROCESSOR_KILLS, workDir);
@@ -170,7 +175,7 @@ class ExactlyOnceUnderFaultsTest {
 
     /**
      * Sends the input in slices, one more than the processor kills. After each slice the processor is killed at
-     * a random moment and restarted; during the middle slice the broker is killed and restarted first.
+     * a random moment and restarted. During the middle slice the broker is killed and restarted first.
      */
     private void sendWithFaults(FaultWorkload workload, FaultSender sender, Admin admin) throws Exception {
         List<TokenRequest> requests = workload.requests();
@@ -180,7 +185,7 @@ class ExactlyOnceUnderFaultsTest {
             sender.send(requests.subList(requests.size() * slice / slices, requests.size() * (slice + 1) / slices));
             if (slice == brokerKillSlice) {
                 Thread.sleep(100 + random.nextInt(900));
-                killAndRestartBroker();
+                killAndRestartBroker(admin);
             }
             sender.flushAndResend();
             if (slice < PROCESSOR_KILLS) {
@@ -192,10 +197,11 @@ class ExactlyOnceUnderFaultsTest {
         }
     }
 
-    private void killAndRestartBroker() throws Exception {
+    private void killAndRestartBroker(Admin admin) throws Exception {
+        long lag = inputLag(admin);
         long pid = broker.pid();
         broker.kill();
-        System.out.printf("Killed the broker (pid %d) with SIGKILL%n", pid);
+        System.out.printf("Killed the broker (pid %d) with SIGKILL, %,d input records unprocessed%n", pid, lag);
         startBroker();
     }
 
@@ -451,7 +457,7 @@ class ExactlyOnceUnderFaultsTest {
         return stats.path("duplicatesSinceStart").asText("unknown");
     }
 
-    /** GETs an API path, retrying 503 answers (partitions moving) for up to the start timeout. */
+    /** GETs an API path, retrying 503 responses (partitions moving) for up to the start timeout. */
     private HttpResponse<String> getWithRetry(String path) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpResponse<String> response = get(path);
@@ -493,7 +499,7 @@ class ExactlyOnceUnderFaultsTest {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /** Returns distinct free ports; the child JVMs bind them later, and every restart binds the same ones. */
+    /** Returns distinct free ports. The child JVMs bind them later, and every restart binds the same ones. */
     private static List<Integer> freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
