@@ -184,7 +184,7 @@ class ExactlyOnceUnderFaultsTest {
         for (int slice = 0; slice < slices; slice++) {
             sender.send(requests.subList(requests.size() * slice / slices, requests.size() * (slice + 1) / slices));
             if (slice == brokerKillSlice) {
-                Thread.sleep(100 + random.nextInt(900));
+                Thread.sleep(random.nextInt(50));
                 killAndRestartBroker(admin);
             }
             sender.flushAndResend();
