@@ -89,8 +89,6 @@ class ExactlyOnceUnderFaultsTest {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(FULL ? 30 : 5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    /** Maximum random wait between the processor reaching its random point of the input and its kill. */
-    private static final int MAX_KILL_DELAY_MS = 500;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -191,7 +189,6 @@ class ExactlyOnceUnderFaultsTest {
             if (slice < PROCESSOR_KILLS) {
                 awaitRunning();
                 awaitProgress(admin, 0.1 + 0.8 * random.nextDouble());
-                Thread.sleep(random.nextInt(MAX_KILL_DELAY_MS));
                 killAndRestartProcessor(admin, workload.monthlyLimit());
             }
         }
