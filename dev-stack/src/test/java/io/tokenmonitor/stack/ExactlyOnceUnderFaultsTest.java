@@ -62,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (user, period, threshold) alert is in {@code usage-alerts} exactly once under read_committed, and that
  * sending the whole input a second time changes no total and raises no alert.
  *
- * <p>The short form (10,000 requests, 200 users, 3 processor kills) runs in {@code mvn verify}. The system
+ * <p>The short form (10,000 requests, 200 users, 4 processor kills) runs in {@code mvn verify}. The system
  * property {@code faults.full=true} selects the full form: 100,000 requests, 1,000 users, 10 processor kills.
  * {@code faults.requests}, {@code faults.users}, {@code faults.processorKills} and {@code faults.seed} override
  * single settings.
@@ -79,7 +79,7 @@ class ExactlyOnceUnderFaultsTest {
     private static final boolean FULL = Boolean.getBoolean("faults.full");
     private static final int REQUESTS = Integer.getInteger("faults.requests", FULL ? 100_000 : 10_000);
     private static final int USERS = Integer.getInteger("faults.users", FULL ? 1_000 : 200);
-    private static final int PROCESSOR_KILLS = Integer.getInteger("faults.processorKills", FULL ? 10 : 3);
+    private static final int PROCESSOR_KILLS = Integer.getInteger("faults.processorKills", FULL ? 10 : 4);
     private static final long SEED = Long.getLong("faults.seed", 20_261_204L);
 
     private static final int PARTITIONS = 3;
