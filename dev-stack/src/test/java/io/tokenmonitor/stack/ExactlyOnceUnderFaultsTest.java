@@ -147,6 +147,10 @@ class ExactlyOnceUnderFaultsTest {
                 List<UsageAlert> alertsAfterReplay = readAlerts();
                 assertEquals(alerts.size(), alertsAfterReplay.size(), "the second replay raised alerts");
                 assertAlertsOnce(expectedAlerts, alertsAfterReplay, workload.monthlyLimit());
+                // The replay was dropped as duplicates, not dead-lettered.
+                assertNoDeadLetters();
+                long duplicates = duplicatesSinceStart();
+                assertTrue(duplicates >= REQUESTS, "the last processor dropped only " + duplicates + " duplicates");
                 Duration replay = elapsedSince(replayStart);
 
                 long uncommittedAlerts = countAlertRecordsUncommitted();
@@ -162,8 +166,7 @@ class ExactlyOnceUnderFaultsTest {
                 System.out.printf("  duration    %ds until every total was right (%ds of it sending with faults)%n",
                     firstPass.toSeconds(), faultPhase.toSeconds());
                 System.out.printf("  replay      %,d requests again in %ds, no total changed, no alert raised; "
-                    + "duplicates dropped by the last processor: %s%n", REQUESTS, replay.toSeconds(),
-                    duplicatesSinceStart());
+                    + "duplicates dropped by the last processor: %,d%n", REQUESTS, replay.toSeconds(), duplicates);
                 assertEquals(PROCESSOR_KILLS, lagAtKills.size());
             }
         } finally {
@@ -449,9 +452,10 @@ class ExactlyOnceUnderFaultsTest {
     }
 
     /** Returns the duplicates the running processor has dropped since it started, from {@code /api/v1/stats}. */
-    private String duplicatesSinceStart() throws IOException, InterruptedException {
+    private long duplicatesSinceStart() throws IOException, InterruptedException {
         JsonNode stats = JSON.readTree(getWithRetry("/api/v1/stats").body());
-        return stats.path("duplicatesSinceStart").asText("unknown");
+        assertTrue(stats.has("duplicatesSinceStart"), stats.toString());
+        return stats.get("duplicatesSinceStart").asLong();
     }
 
     /** GETs an API path, retrying 503 responses (partitions moving) for up to the start timeout. */
