@@ -202,8 +202,8 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
      */
     private String findOversizedField(TokenRequest request) {
         String[] labels = {request.getUserId(), request.getRequestId(), request.getModel(), request.getProvider(),
-            request.getApp()};
-        String[] labelNames = {"userId", "requestId", "model", "provider", "app"};
+            request.getApp(), request.getClientVersion()};
+        String[] labelNames = {"userId", "requestId", "model", "provider", "app", "clientVersion"};
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != null && labels[i].length() > MAX_ID_LENGTH) {
                 return labelNames[i] + " is " + labels[i].length() + " characters long, more than " + MAX_ID_LENGTH;
