@@ -91,11 +91,20 @@ class SchemaEvolutionTest {
     private SchemaRegistryClient registry;
     private TokenMonitorProcessor processor;
     private int oldRequestSchemaId;
+    private int newRequestSchemaId = -1;
+    private String period;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** One request sent in the test, with the tokens its provider reported. */
+    /** One request sent in the test, with the tokens its provider reported and the schema version it uses. */
     private record SentRequest(String requestId, long promptTokens, long completionTokens, boolean newSchema) {
     }
+
+    private static final List<SentRequest> SENT = List.of(
+        new SentRequest("old-1", 120, 30, false),
+        new SentRequest("old-2", 75, 5, false),
+        new SentRequest("new-1", 64, 16, true),
+        new SentRequest("old-3", 900, 410, false),
+        new SentRequest("new-2", 333, 111, true));
 
     @BeforeAll
     void startStack() throws Exception {
@@ -117,6 +126,8 @@ class SchemaEvolutionTest {
             .withHttpPort(0);
         processor = TokenMonitorProcessor.start(config, registry, ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
+
+        sendRequests();
     }
 
     @AfterAll
@@ -132,62 +143,74 @@ class SchemaEvolutionTest {
         }
     }
 
-    @Test
-    void shouldCountOldAndNewVersionEventsAndKeepOldConsumersReading() throws Exception {
-        List<SentRequest> sent = List.of(
-            new SentRequest("old-1", 120, 30, false),
-            new SentRequest("old-2", 75, 5, false),
-            new SentRequest("old-3", 900, 410, false),
-            new SentRequest("new-1", 64, 16, true),
-            new SentRequest("new-2", 333, 111, true));
+    /** Sends {@link #SENT}, each request in the schema version it names, with consecutive event times. */
+    private void sendRequests() throws Exception {
         Instant base = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        String period = YearMonth.from(base.atOffset(ZoneOffset.UTC)).toString();
+        period = YearMonth.from(base.atOffset(ZoneOffset.UTC)).toString();
 
         AvroSerde<TokenRequest> newSerde = new AvroSerde<>(registry, TokenRequest.class);
-        List<Integer> newSchemaIds = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = rawProducer()) {
-            for (int i = 0; i < sent.size(); i++) {
-                SentRequest request = sent.get(i);
+            for (int i = 0; i < SENT.size(); i++) {
+                SentRequest request = SENT.get(i);
                 Instant timestamp = base.plusMillis(i);
                 byte[] value;
                 if (request.newSchema()) {
                     value = newSerde.serialize(Topics.TOKEN_REQUESTS.name(), newRequest(request, timestamp));
-                    newSchemaIds.add(ByteBuffer.wrap(value, 1, 4).getInt());
+                    newRequestSchemaId = ByteBuffer.wrap(value, 1, 4).getInt();
                 } else {
                     value = encodeWithOldSchema(request, timestamp);
                 }
                 producer.send(new ProducerRecord<>(Topics.TOKEN_REQUESTS.name(), USER, value)).get();
             }
         }
-        assertNotEquals(oldRequestSchemaId, newSchemaIds.get(0), "the new TokenRequest is a new registry schema");
+    }
 
-        long expectedPrompt = sent.stream().mapToLong(SentRequest::promptTokens).sum();
-        long expectedCompletion = sent.stream().mapToLong(SentRequest::completionTokens).sum();
+    @Test
+    void shouldRegisterNewRequestVersion() {
+        assertNotEquals(-1, newRequestSchemaId, "a request was sent with the new schema");
+        assertNotEquals(oldRequestSchemaId, newRequestSchemaId);
+    }
+
+    @Test
+    void shouldCountBothRequestVersions() throws Exception {
+        long expectedPrompt = SENT.stream().mapToLong(SentRequest::promptTokens).sum();
+        long expectedCompletion = SENT.stream().mapToLong(SentRequest::completionTokens).sum();
+
         JsonNode usage = awaitJson("/api/v1/users/" + USER + "/usage?period=" + period,
-            body -> body.get("requests").asLong() >= sent.size());
-        assertEquals(sent.size(), usage.get("requests").asLong());
+            body -> body.get("requests").asLong() >= SENT.size());
+
+        assertEquals(SENT.size(), usage.get("requests").asLong());
         assertEquals(expectedPrompt, usage.get("promptTokens").asLong());
         assertEquals(expectedCompletion, usage.get("completionTokens").asLong());
         assertEquals(expectedPrompt + expectedCompletion, usage.get("totalTokens").asLong());
+    }
 
-        Map<String, GenericRecord> oldConsumerView = readUsage(new ResolvingDeserializer(registry, OLD_USAGE_SCHEMA),
-            sent.size());
-        Map<String, GenericRecord> newConsumerView = readUsage(new ResolvingDeserializer(registry, null), sent.size());
-        for (SentRequest request : sent) {
-            GenericRecord oldRecord = oldConsumerView.get(request.requestId());
-            assertNotNull(oldRecord, "the old-schema consumer read " + request.requestId());
-            assertNull(oldRecord.getSchema().getField(ADDED_FIELD), "the old reader schema has no " + ADDED_FIELD);
-            assertEquals(request.promptTokens() + request.completionTokens(), oldRecord.get("totalTokens"),
+    @Test
+    void shouldDecodeNewUsageWithOldSchema() {
+        Map<String, GenericRecord> usageByRequestId = readUsage(new ResolvingDeserializer(registry, OLD_USAGE_SCHEMA));
+
+        for (SentRequest request : SENT) {
+            GenericRecord usage = usageByRequestId.get(request.requestId());
+            assertNotNull(usage, "the old-schema consumer read " + request.requestId());
+            assertNull(usage.getSchema().getField(ADDED_FIELD), "the old reader schema has no " + ADDED_FIELD);
+            assertEquals(request.promptTokens() + request.completionTokens(), usage.get("totalTokens"),
                 "totalTokens of " + request.requestId() + " as the old-schema consumer reads it");
+        }
+    }
 
-            GenericRecord newRecord = newConsumerView.get(request.requestId());
-            assertNotNull(newRecord, "the new-schema consumer read " + request.requestId());
-            Object clientVersion = newRecord.get(ADDED_FIELD);
+    @Test
+    void shouldCopyClientVersionToUsage() {
+        Map<String, GenericRecord> usageByRequestId = readUsage(new ResolvingDeserializer(registry, null));
+
+        for (SentRequest request : SENT) {
+            GenericRecord usage = usageByRequestId.get(request.requestId());
+            assertNotNull(usage, "the new-schema consumer read " + request.requestId());
+            Object clientVersion = usage.get(ADDED_FIELD);
             if (request.newSchema()) {
                 assertEquals(CLIENT_VERSION, String.valueOf(clientVersion),
                     "clientVersion copied from " + request.requestId());
             } else {
-                assertNull(clientVersion, "clientVersion of the old-version event " + request.requestId());
+                assertNull(clientVersion, "clientVersion of the old-version request " + request.requestId());
             }
         }
     }
@@ -241,12 +264,12 @@ class SchemaEvolutionTest {
         return out.toByteArray();
     }
 
-    /** Reads {@code token-usage} until {@code count} records of the test user arrived, keyed by requestId. */
-    private Map<String, GenericRecord> readUsage(Deserializer<GenericRecord> deserializer, int count) {
+    /** Reads {@code token-usage} until a record of each sent request arrived, and returns them by requestId. */
+    private Map<String, GenericRecord> readUsage(Deserializer<GenericRecord> deserializer) {
         try (TopicReader<GenericRecord> reader =
                  new TopicReader<>(broker.bootstrapServers(), Topics.TOKEN_USAGE.name(), deserializer)) {
             List<ConsumerRecord<String, GenericRecord>> records = reader.readUntil(
-                read -> read.stream().filter(SchemaEvolutionTest::isTestUser).count() >= count, WAIT);
+                read -> read.stream().filter(SchemaEvolutionTest::isTestUser).count() >= SENT.size(), WAIT);
             Map<String, GenericRecord> byRequestId = new HashMap<>();
             for (ConsumerRecord<String, GenericRecord> record : records) {
                 if (isTestUser(record)) {
