@@ -123,6 +123,7 @@ public final class UsageEstimator {
             .setModel(request.getModel())
             .setProvider(request.getProvider())
             .setApp(request.getApp())
+            .setClientVersion(request.getClientVersion())
             .setPromptTokens(promptTokens)
             .setCompletionTokens(completionTokens)
             .setTotalTokens(Math.addExact(promptTokens, completionTokens))

@@ -30,11 +30,11 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
     /** Largest token count one request may report; no model has a context window near this size. */
     public static final long MAX_REPORTED_TOKENS = 1_000_000_000L;
 
-    /** Maximum length of a userId, requestId, model, provider or app, in UTF-16 code units. */
+    /** Maximum length of a userId, requestId, model, provider, app or clientVersion, in UTF-16 code units. */
     public static final int MAX_ID_LENGTH = 256;
 
     /**
-     * Bytes a valid value may take beyond its two texts: the wire-format header, five strings of at most
+     * Bytes a valid value may take beyond its two texts: the wire-format header, six strings of at most
      * {@link #MAX_ID_LENGTH} UTF-16 units (at most 3 UTF-8 bytes each), two profiles and three counts need less
      * than 8 KiB, so 64 KiB leaves room for schema evolution.
      */
@@ -202,8 +202,8 @@ public final class RequestValidator implements FixedKeyProcessor<String, byte[],
      */
     private String findOversizedField(TokenRequest request) {
         String[] labels = {request.getUserId(), request.getRequestId(), request.getModel(), request.getProvider(),
-            request.getApp()};
-        String[] labelNames = {"userId", "requestId", "model", "provider", "app"};
+            request.getApp(), request.getClientVersion()};
+        String[] labelNames = {"userId", "requestId", "model", "provider", "app", "clientVersion"};
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] != null && labels[i].length() > MAX_ID_LENGTH) {
                 return labelNames[i] + " is " + labels[i].length() + " characters long, more than " + MAX_ID_LENGTH;
