@@ -101,6 +101,7 @@ class NodeClientInteropTest {
             .put("model", usage.getModel())
             .put("provider", usage.getProvider());
         payload.putNull("app");
+        payload.putNull("clientVersion");
         return payload
             .put("promptTokens", usage.getPromptTokens())
             .put("completionTokens", usage.getCompletionTokens())
