@@ -13,9 +13,6 @@ import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import io.tokenmonitor.stack.kafka.EmbeddedKafkaBroker;
 import io.tokenmonitor.stack.kafka.TopicSetup;
 import io.tokenmonitor.stack.registry.SchemaRegistryServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,7 +60,7 @@ class ImportAcceptanceTest {
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryServer registryServer;
     private TokenMonitorProcessor processor;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private ProcessorApi api;
     private FileSums expected;
     private JsonNode usageAfterFirstImport;
 
@@ -122,6 +118,7 @@ class ImportAcceptanceTest {
         processor = TokenMonitorProcessor.start(config, new RestSchemaRegistryClient(registryServer.url()),
             ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
+        api = new ProcessorApi(processor.httpPort(), ADMIN_TOKEN);
     }
 
     @AfterAll
@@ -142,7 +139,8 @@ class ImportAcceptanceTest {
     void shouldShowImportedHistoryInUsage() throws Exception {
         assertEquals(AgentCommand.EXIT_OK, importSample());
 
-        JsonNode usage = awaitJson(usagePath(), body -> body.get("requests").asLong() >= expected.requests());
+        JsonNode usage = api.awaitJson(usagePath(),
+            body -> body.get("requests").asLong() >= expected.requests(), WAIT);
         assertEquals(expected.requests(), usage.get("requests").asLong());
         assertEquals(expected.promptTokens(), usage.get("promptTokens").asLong());
         assertEquals(expected.completionTokens(), usage.get("completionTokens").asLong());
@@ -160,23 +158,23 @@ class ImportAcceptanceTest {
     @Order(2)
     void shouldChangeNothingOnSecondImport() throws Exception {
         assertTrue(usageAfterFirstImport != null, "the first import ran");
-        long duplicatesBefore = getJson("/api/v1/stats").get("duplicatesSinceStart").asLong();
+        long duplicatesBefore = api.getJson("/api/v1/stats").get("duplicatesSinceStart").asLong();
 
         assertEquals(AgentCommand.EXIT_OK, importSample());
 
-        JsonNode stats = awaitJson("/api/v1/stats",
-            body -> body.get("duplicatesSinceStart").asLong() >= duplicatesBefore + expected.requests());
+        JsonNode stats = api.awaitJson("/api/v1/stats",
+            body -> body.get("duplicatesSinceStart").asLong() >= duplicatesBefore + expected.requests(), WAIT);
         assertEquals(duplicatesBefore + expected.requests(), stats.get("duplicatesSinceStart").asLong());
         assertEquals(0, stats.get("deadLetteredSinceStart").get("late").asLong());
-        JsonNode usage = getJson(usagePath());
+        JsonNode usage = api.getJson(usagePath());
         assertEquals(usageAfterFirstImport, usage);
     }
 
     @Test
     @Order(3)
     void shouldExportTheTotalsTheUsageEndpointAnswers() throws Exception {
-        JsonNode usage = getJson(usagePath());
-        HttpResponse<String> response = get("/api/v1/users/" + USER + "/export?period=" + expected.month()
+        JsonNode usage = api.getJson(usagePath());
+        HttpResponse<String> response = api.get("/api/v1/users/" + USER + "/export?period=" + expected.month()
             + "&format=json");
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
@@ -190,7 +188,7 @@ class ImportAcceptanceTest {
         }
         assertEquals(expected.promptTokens() + expected.completionTokens(), total);
 
-        HttpResponse<String> csv = get("/api/v1/users/" + USER + "/export?period=" + expected.month()
+        HttpResponse<String> csv = api.get("/api/v1/users/" + USER + "/export?period=" + expected.month()
             + "&format=csv");
         assertEquals(200, csv.statusCode(), csv.body());
         List<String> rows = csv.body().lines().toList();
@@ -212,32 +210,6 @@ class ImportAcceptanceTest {
         return "/api/v1/users/" + USER + "/usage?period=" + expected.month();
     }
 
-    private JsonNode awaitJson(String path, Predicate<JsonNode> done) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-            JsonNode body = getJson(path);
-            if (done.test(body)) {
-                return body;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(path + " did not reach the expected state within " + WAIT + ": " + body);
-            }
-            Thread.sleep(100);
-        }
-    }
 
-    private HttpResponse<String> get(String path) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-            .GET()
-            .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
 
-    private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> response = get(path);
-        assertEquals(200, response.statusCode(), path + ": " + response.body());
-        return JSON.readTree(response.body());
-    }
 }

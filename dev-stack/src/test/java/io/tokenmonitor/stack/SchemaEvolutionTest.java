@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
 import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
@@ -22,10 +21,6 @@ import io.tokenmonitor.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +33,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -78,7 +72,6 @@ class SchemaEvolutionTest {
     private static final String ADDED_FIELD = "clientVersion";
     private static final String CLIENT_VERSION = "token-monitor-agent/2.0.0";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Schema OLD_REQUEST_SCHEMA = withoutField(TokenRequest.getClassSchema(), ADDED_FIELD);
     private static final Schema OLD_USAGE_SCHEMA = withoutField(TokenUsage.getClassSchema(), ADDED_FIELD);
@@ -90,10 +83,10 @@ class SchemaEvolutionTest {
     private SchemaRegistryServer registryServer;
     private SchemaRegistryClient registry;
     private TokenMonitorProcessor processor;
+    private ProcessorApi api;
     private int oldRequestSchemaId;
     private int newRequestSchemaId = -1;
     private String period;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** One request sent in the test, with the tokens its provider reported and the schema version it uses. */
     private record SentRequest(String requestId, long promptTokens, long completionTokens, boolean newSchema) {
@@ -126,6 +119,7 @@ class SchemaEvolutionTest {
             .withHttpPort(0);
         processor = TokenMonitorProcessor.start(config, registry, ApiTokens.of(ADMIN_TOKEN, Map.of()));
         processor.awaitRunning(WAIT);
+        api = new ProcessorApi(processor.httpPort(), ADMIN_TOKEN);
 
         sendRequests();
     }
@@ -176,8 +170,8 @@ class SchemaEvolutionTest {
         long expectedPrompt = SENT.stream().mapToLong(SentRequest::promptTokens).sum();
         long expectedCompletion = SENT.stream().mapToLong(SentRequest::completionTokens).sum();
 
-        JsonNode usage = awaitJson("/api/v1/users/" + USER + "/usage?period=" + period,
-            body -> body.get("requests").asLong() >= SENT.size());
+        JsonNode usage = api.awaitJson("/api/v1/users/" + USER + "/usage?period=" + period,
+            body -> body.get("requests").asLong() >= SENT.size(), WAIT);
 
         assertEquals(SENT.size(), usage.get("requests").asLong());
         assertEquals(expectedPrompt, usage.get("promptTokens").asLong());
@@ -320,28 +314,5 @@ class SchemaEvolutionTest {
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
-    private JsonNode awaitJson(String path, Predicate<JsonNode> done) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-            JsonNode body = getJson(path);
-            if (done.test(body)) {
-                return body;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(path + " did not reach the expected state within " + WAIT + ": " + body);
-            }
-            Thread.sleep(100);
-        }
-    }
 
-    private JsonNode getJson(String path) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + processor.httpPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-            .GET()
-            .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), path + ": " + response.body());
-        return JSON.readTree(response.body());
-    }
 }
