@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor.http;
 
 /**
- * A request without the right to its answer. {@link ApiServer} turns it into a JSON {@link ApiError}:
+ * A request whose token does not grant the data it reads. {@link ApiServer} turns it into a JSON {@link ApiError}:
  * 401 with {@code WWW-Authenticate: Bearer} when the token is missing, malformed or unknown, 403 when
  * the token is valid but does not grant the data.
  */

@@ -42,8 +42,8 @@ final class AdminEndpoints {
     }
 
     /**
-     * Both lists are gathered from every instance, each answering with {@code scope=local} from its own stores,
-     * and merged here; see {@link InstanceGatherer}.
+     * Both lists are gathered from every instance, each reading its own stores for {@code scope=local}. They are
+     * merged here, see {@link InstanceGatherer}.
      */
     private void topUsers(Context ctx) throws InterruptedException {
         services.access().requireAdmin(ctx);

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *
  * @param queries makes the queries over a set of stores
  * @param localStores every store of this instance, for scans across its users
- * @param router where per-user requests are answered
+ * @param router decides which instance serves a per-user request
  * @param access who may read what
  * @param rejections dead-letter counts of this instance
  * @param streamsState the state of this instance's Kafka Streams

@@ -1,7 +1,7 @@
 package io.tokenmonitor.processor.http;
 
 /**
- * Who made a request, as its bearer token identifies them; {@code GET /api/v1/whoami} returns it as JSON.
+ * The identity of a request's sender, as its bearer token identifies it. {@code GET /api/v1/whoami} returns it as JSON.
  *
  * @param role {@code "admin"} or {@code "user"}
  * @param userId the user a user token belongs to; null for the admin

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * What query routing reads from Kafka Streams: its state, which instance owns a user's partition, and this
+ * The view of Kafka Streams that query routing reads: its state, which instance owns a user's partition, and this
  * instance's stores. {@link StreamsClusterView} reads a running {@link KafkaStreams}; tests use a fake.
  */
 public interface ClusterView {
