@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     static final String DEMO_USER = "user-1";
 
-    @Option(names = "--http-port", defaultValue = "8080",
+    @Option(names = "--http-port", defaultValue = "${env:TOKEN_MONITOR_HTTP_PORT:-8080}",
         description = "Port of the HTTP API (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
@@ -58,11 +58,11 @@ final class DemoCommand implements Callable<Integer> {
             + "of requests) instead of simulating traffic.")
     Path replayFile;
 
-    @Option(names = "--users", defaultValue = "20",
+    @Option(names = "--users", defaultValue = "${env:TOKEN_MONITOR_USERS:-20}",
         description = "Number of users, user-1 to user-N, that requests are spread over (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--rate", defaultValue = "10",
+    @Option(names = "--rate", defaultValue = "${env:TOKEN_MONITOR_RATE:-10}",
         description = "Requests per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 

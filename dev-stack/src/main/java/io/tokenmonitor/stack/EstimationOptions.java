@@ -10,13 +10,14 @@ import picocli.CommandLine.Option;
  */
 final class EstimationOptions {
 
-    @Option(names = "--model-catalog", paramLabel = "FILE",
-        description = "JSON file of models, tokenizers and prices that extends or overrides the shipped catalogue.")
+    @Option(names = "--model-catalog", defaultValue = "${env:TOKEN_MONITOR_MODEL_CATALOG}", paramLabel = "FILE",
+        description = "JSON file of models, tokenizers and prices that extends or overrides the shipped "
+            + "catalogue (environment variable TOKEN_MONITOR_MODEL_CATALOG).")
     Path modelCatalogFile;
 
-    @Option(names = "--tokenizer-dir", paramLabel = "DIR",
+    @Option(names = "--tokenizer-dir", defaultValue = "${env:TOKEN_MONITOR_TOKENIZER_DIR}", paramLabel = "DIR",
         description = "Directory of tokenizer files for exact counts beyond OpenAI's encodings, for example "
-            + "llama3.tiktoken.")
+            + "llama3.tiktoken (environment variable TOKEN_MONITOR_TOKENIZER_DIR).")
     Path tokenizerDirectory;
 
     /**

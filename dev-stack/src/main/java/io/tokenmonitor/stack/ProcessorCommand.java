@@ -1,5 +1,6 @@
 package io.tokenmonitor.stack;
 
+import io.tokenmonitor.agent.KafkaOptions;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
 import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
@@ -18,23 +19,25 @@ import picocli.CommandLine.Option;
     description = "Runs one processor instance (Kafka Streams topology and HTTP API) until stopped.")
 final class ProcessorCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:TOKEN_MONITOR_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
         description = "Kafka bootstrap servers, host:port[,host:port] (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
-    @Option(names = "--schema-registry-url", defaultValue = "http://127.0.0.1:8081",
+    @Option(names = "--schema-registry-url",
+        defaultValue = "${env:TOKEN_MONITOR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
         description = "Schema Registry base URL (default: ${DEFAULT-VALUE}).")
     String schemaRegistryUrl;
 
-    @Option(names = "--http-port", defaultValue = "8080",
+    @Option(names = "--http-port", defaultValue = "${env:TOKEN_MONITOR_HTTP_PORT:-8080}",
         description = "Port of the HTTP API, 0 for any free port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--state-dir",
-        description = "Directory of this instance's state stores (default: <tmp>/token-monitor-state).")
+    @Option(names = "--state-dir", defaultValue = "${env:TOKEN_MONITOR_STATE_DIR}",
+        description = "Directory of this instance's state stores (default: <tmp>/token-monitor-state; "
+            + "environment variable TOKEN_MONITOR_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--ready-max-lag", defaultValue = "1000",
+    @Option(names = "--ready-max-lag", defaultValue = "${env:TOKEN_MONITOR_READY_MAX_LAG:-1000}",
         description = "Largest lag, in records of the input partitions this instance owns, at which GET /ready "
             + "reports the instance ready (default: ${DEFAULT-VALUE}).")
     long readyMaxLag;
@@ -51,7 +54,10 @@ final class ProcessorCommand implements Callable<Integer> {
     @Mixin
     TokenOptions tokenOptions;
 
-    @Option(names = "--application-id", defaultValue = "token-monitor",
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Option(names = "--application-id", defaultValue = "${env:TOKEN_MONITOR_APPLICATION_ID:-token-monitor}",
         description = "Kafka Streams application id, shared by all instances of a deployment "
             + "(default: ${DEFAULT-VALUE}).")
     String applicationId;
@@ -64,7 +70,8 @@ final class ProcessorCommand implements Callable<Integer> {
                 .withSchemaRegistryUrl(schemaRegistryUrl)
                 .withHttpPort(httpPort)
                 .withApplicationId(applicationId)
-                .withReadyMaxInputLag(readyMaxLag))));
+                .withReadyMaxInputLag(readyMaxLag)
+                .withKafkaSettings(kafkaOptions.settings(System.getenv())))));
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }

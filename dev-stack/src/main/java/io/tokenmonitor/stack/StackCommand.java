@@ -20,9 +20,9 @@ final class StackCommand implements Callable<Integer> {
     @Mixin
     StackOptions stackOptions;
 
-    @Option(names = "--data-dir",
+    @Option(names = "--data-dir", defaultValue = "${env:TOKEN_MONITOR_DATA_DIR}",
         description = "Directory of the broker's data, including the registry's schemas, kept across restarts "
-            + "(default: a temporary directory deleted on exit).")
+            + "(default: a temporary directory deleted on exit; environment variable TOKEN_MONITOR_DATA_DIR).")
     Path dataDir;
 
     @Override

@@ -7,15 +7,15 @@ import picocli.CommandLine.Option;
  */
 final class StackOptions {
 
-    @Option(names = "--kafka-port", defaultValue = "9092",
+    @Option(names = "--kafka-port", defaultValue = "${env:TOKEN_MONITOR_KAFKA_PORT:-9092}",
         description = "Port of the Kafka broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081",
+    @Option(names = "--registry-port", defaultValue = "${env:TOKEN_MONITOR_REGISTRY_PORT:-8081}",
         description = "Port of the Schema Registry (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--partitions", defaultValue = "3",
+    @Option(names = "--partitions", defaultValue = "${env:TOKEN_MONITOR_PARTITIONS:-3}",
         description = "Partitions of each product topic created at start (default: ${DEFAULT-VALUE}).")
     int partitions;
 }

@@ -8,12 +8,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code ./token-monitor}: runs the demo, the development stack, a processor, or the agent.
+ * Entry point of {@code ./token-monitor}: runs the demo, the development stack, a processor, topic creation or
+ * the agent.
  */
 @Command(name = "token-monitor",
     mixinStandardHelpOptions = true,
     description = "Meters LLM token usage per user and calendar month on Kafka Streams.",
-    subcommands = {DemoCommand.class, StackCommand.class, ProcessorCommand.class},
+    subcommands = {DemoCommand.class, StackCommand.class, ProcessorCommand.class, TopicsCommand.class},
     footer = {"", "  agent ...   Runs the producer agent (simulate, replay, alerts); see 'agent --help'."})
 public final class TokenMonitor implements Runnable {
 

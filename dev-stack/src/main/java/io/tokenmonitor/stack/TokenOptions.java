@@ -17,10 +17,10 @@ final class TokenOptions {
             + "variable or the file: other local users can read command lines.")
     String adminToken;
 
-    @Option(names = "--tokens-file", paramLabel = "FILE",
+    @Option(names = "--tokens-file", defaultValue = "${env:TOKEN_MONITOR_TOKENS_FILE}", paramLabel = "FILE",
         description = "Java properties file of bearer tokens: admin=<token> and user.<userId>=<token>. The "
             + "environment variable " + ApiTokens.USER_TOKENS_ENV + " (user1=token1,user2=token2) adds user "
-            + "tokens and replaces the file's for the same user.")
+            + "tokens and replaces the file's for the same user (environment variable TOKEN_MONITOR_TOKENS_FILE).")
     Path tokensFile;
 
     /**

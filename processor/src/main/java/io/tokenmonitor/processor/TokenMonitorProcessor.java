@@ -29,7 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.HashSet;
-import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -74,9 +74,10 @@ public final class TokenMonitorProcessor implements AutoCloseable {
         streamsProperties.put(DeadLetterDeserializationHandler.REJECTION_COUNTER_CONFIG, rejections);
         this.streams = new KafkaStreams(topology, streamsProperties);
         metrics.bindStreams(streams);
-        this.admin = Admin.create(Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-            AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-readiness"));
+        Properties adminProperties = new Properties();
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-readiness");
+        this.admin = Admin.create(config.kafkaSettings().applyTo(adminProperties, List.of()));
         InputLag inputLag = new InputLag(admin, config.applicationId(), this::activeInputPartitions, LAG_TIMEOUT);
         StreamsReadiness readiness = new StreamsReadiness(streams::state, restoration::restoringPartitions,
             inputLag::records, config.readyMaxInputLag(), StreamsReadiness.DEFAULT_LAG_CACHE_TIME, System::nanoTime);

@@ -30,7 +30,8 @@ public final class SendRun {
         // The signal is closed last, so after Ctrl-C the JVM waits until the summary is printed.
         try (ShutdownSignal signal = clients.sendStopSignal(); source) {
             SchemaRegistryClient registry = clients.registry(connection.schemaRegistryUrl());
-            Properties properties = RequestSender.producerProperties(connection.bootstrapServers());
+            Properties properties = connection.producerProperties(
+                RequestSender.producerProperties(connection.bootstrapServers()));
             SendSummary summary;
             try (RequestSender sender = new RequestSender(clients.producer(properties, registry), err)) {
                 RatePacer pacer = new RatePacer(ratePerSecond, System::nanoTime, signal::sleepNanos);

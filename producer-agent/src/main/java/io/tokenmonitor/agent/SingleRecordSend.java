@@ -76,7 +76,8 @@ public final class SingleRecordSend {
 
         Producer<String, V> producer;
         try {
-            producer = clients.producer(topic, producerProperties(connection.bootstrapServers()), registry);
+            producer = clients.producer(topic,
+                connection.producerProperties(producerProperties(connection.bootstrapServers())), registry);
         } catch (KafkaException e) {
             return fail(err, "Failed to create the Kafka producer for " + connection.bootstrapServers() + ": "
                 + e.getMessage());

@@ -1,5 +1,6 @@
 package io.tokenmonitor.stack.kafka;
 
+import io.tokenmonitor.kafka.KafkaClientSettings;
 import io.tokenmonitor.topics.Topic;
 import io.tokenmonitor.topics.Topics;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,20 +50,34 @@ public final class TopicSetup {
 
     /**
      * Creates every topic of {@link Topics#all()} on the cluster at {@code bootstrapServers} with a short-lived
-     * admin client. Use {@link #createTopics(Admin, Collection, int, short, Duration)} when the cluster needs
-     * more client settings, such as security.
+     * admin client and no further client settings.
      *
      * @return the names of the topics that were created, without those that already existed
      * @throws IllegalStateException when a topic cannot be created or has no leader within {@code timeout}
      */
     public static List<String> createProductTopics(String bootstrapServers, int partitions, short replicationFactor,
                                                    Duration timeout) {
+        return createProductTopics(bootstrapServers, KafkaClientSettings.none(), partitions, replicationFactor,
+            timeout);
+    }
+
+    /**
+     * Creates every topic of {@link Topics#all()} on the cluster at {@code bootstrapServers} with a short-lived
+     * admin client that also gets {@code clientSettings}, for example security settings.
+     *
+     * @return the names of the topics that were created, without those that already existed
+     * @throws IllegalArgumentException when {@code clientSettings} set bootstrap.servers
+     * @throws IllegalStateException when a topic cannot be created or has no leader within {@code timeout}
+     */
+    public static List<String> createProductTopics(String bootstrapServers, KafkaClientSettings clientSettings,
+                                                   int partitions, short replicationFactor, Duration timeout) {
         // The admin client rejects a default API timeout below the request timeout, so both get the time limit.
-        Map<String, Object> adminConfig = Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs(timeout),
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs(timeout));
-        Admin admin = Admin.create(adminConfig);
+        // The pass-through settings may replace them.
+        Properties adminConfig = new Properties();
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs(timeout));
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs(timeout));
+        Admin admin = Admin.create(clientSettings.applyTo(adminConfig, List.of()));
         try {
             return createTopics(admin, Topics.all(), partitions, replicationFactor, timeout);
         } catch (IllegalStateException e) {

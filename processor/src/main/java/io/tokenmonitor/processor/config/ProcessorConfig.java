@@ -1,5 +1,6 @@
 package io.tokenmonitor.processor.config;
 
+import io.tokenmonitor.kafka.KafkaClientSettings;
 import io.tokenmonitor.processor.estimation.Calibration;
 import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelCatalog;
@@ -11,6 +12,7 @@ import io.tokenmonitor.processor.validation.DeadLetterDeserializationHandler;
 import io.tokenmonitor.processor.validation.InvalidTimestampFallback;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -45,6 +47,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     bytes; a larger request is dead-lettered as {@code oversized}
  * @param readyMaxInputLag the largest lag, in records of the owned input partitions, at which {@code /ready}
  *     still reports the instance ready
+ * @param kafkaSettings Kafka client settings passed through to Kafka Streams and its clients, such as security
+ *     settings, which replace the product's defaults except those in {@link #PROTECTED_STREAMS_SETTINGS}
  */
 public record ProcessorConfig(
     String applicationId,
@@ -64,7 +68,15 @@ public record ProcessorConfig(
     String advertisedHost,
     int standbyReplicas,
     int maxTextBytes,
-    long readyMaxInputLag) {
+    long readyMaxInputLag,
+    KafkaClientSettings kafkaSettings) {
+
+    /**
+     * Streams settings the pass-through cannot replace: the application id comes from its own option, and
+     * exactly-once processing with read_committed consumers is what keeps totals and alerts counted once.
+     */
+    public static final List<String> PROTECTED_STREAMS_SETTINGS = List.of(StreamsConfig.APPLICATION_ID_CONFIG,
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, ConsumerConfig.ISOLATION_LEVEL_CONFIG);
 
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(24);
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(5);
@@ -110,6 +122,9 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("Maximum input lag of a ready instance must not be negative, got "
                 + readyMaxInputLag);
         }
+        kafkaSettings.requireNotOverridden(PROTECTED_STREAMS_SETTINGS, "the processor needs exactly-once "
+            + "processing with read_committed consumers for correct totals. Set the application id with "
+            + "--application-id");
         if (advertisedHost == null && isWildcard(httpHost)) {
             throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
                 + "instances cannot call; set an advertised host");
@@ -136,7 +151,8 @@ public record ProcessorConfig(
             null,
             0,
             DEFAULT_MAX_TEXT_BYTES,
-            StreamsReadiness.DEFAULT_MAX_INPUT_LAG);
+            StreamsReadiness.DEFAULT_MAX_INPUT_LAG,
+            KafkaClientSettings.none());
     }
 
     public ProcessorConfig withBootstrapServers(String value) {
@@ -209,6 +225,15 @@ public record ProcessorConfig(
     }
 
     /**
+     * Returns these settings with Kafka client settings passed through.
+     *
+     * @throws IllegalArgumentException if they set one of {@link #PROTECTED_STREAMS_SETTINGS}
+     */
+    public ProcessorConfig withKafkaSettings(KafkaClientSettings value) {
+        return edit(settings -> settings.kafkaSettings = value);
+    }
+
+    /**
      * Returns the {@code host:port} at which other instances reach this instance's HTTP API, which is also its
      * Kafka Streams {@code application.server}.
      */
@@ -244,6 +269,7 @@ public record ProcessorConfig(
         private int standbyReplicas;
         private int maxTextBytes;
         private long readyMaxInputLag;
+        private KafkaClientSettings kafkaSettings;
 
         Settings(ProcessorConfig config) {
             applicationId = config.applicationId;
@@ -264,12 +290,13 @@ public record ProcessorConfig(
             standbyReplicas = config.standbyReplicas;
             maxTextBytes = config.maxTextBytes;
             readyMaxInputLag = config.readyMaxInputLag;
+            kafkaSettings = config.kafkaSettings;
         }
 
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag);
+                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag, kafkaSettings);
         }
     }
 
@@ -290,7 +317,8 @@ public record ProcessorConfig(
 
     /**
      * Returns the Kafka Streams properties of this instance. The caller adds the counter that the deserialization
-     * exception handler counts in, under {@link DeadLetterDeserializationHandler#REJECTION_COUNTER_CONFIG}.
+     * exception handler counts in, under {@link DeadLetterDeserializationHandler#REJECTION_COUNTER_CONFIG}. The
+     * pass-through settings replace the product's defaults below, except the protected ones.
      */
     public Properties streamsProperties() {
         Properties props = new Properties();
@@ -315,6 +343,6 @@ public record ProcessorConfig(
         // A negative record timestamp would otherwise stop the stream thread on every attempt.
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InvalidTimestampFallback.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingHandler.class);
-        return props;
+        return kafkaSettings.applyTo(props, PROTECTED_STREAMS_SETTINGS);
     }
 }

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -66,15 +67,16 @@ public final class AlertsCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--group", paramLabel = "GROUP_ID",
+    @Option(names = "--group", paramLabel = "GROUP_ID", defaultValue = "${env:TOKEN_MONITOR_GROUP}",
         description = "Consumer group id; the group's committed position is resumed and the printed alerts "
             + "are committed (default: a new group for each run, which commits nothing; with --webhook "
-            + WEBHOOK_GROUP + ").")
+            + WEBHOOK_GROUP + "; environment variable TOKEN_MONITOR_GROUP).")
     String group;
 
-    @Option(names = "--from-beginning",
+    @Option(names = "--from-beginning", defaultValue = "${env:TOKEN_MONITOR_FROM_BEGINNING:-false}",
         description = "Start at the earliest alert when the group has no committed position "
-            + "(default: only alerts written after the consumer is assigned its partitions).")
+            + "(default: only alerts written after the consumer is assigned its partitions; "
+            + "TOKEN_MONITOR_FROM_BEGINNING=true sets it).")
     boolean fromBeginning;
 
     @Option(names = "--max-alerts", paramLabel = "N",
@@ -91,30 +93,31 @@ public final class AlertsCommand implements Callable<Integer> {
             + "been read to its end and no alert arrived for this long (default: ${DEFAULT-VALUE}).")
     Duration idle;
 
-    @Option(names = "--webhook", paramLabel = "URL",
+    @Option(names = "--webhook", paramLabel = "URL", defaultValue = "${env:TOKEN_MONITOR_WEBHOOK}",
         description = "Post each alert as JSON to this http or https URL, with the alert id in an Idempotency-Key "
-            + "header, instead of printing it. The consumer group defaults to " + WEBHOOK_GROUP + ".")
+            + "header, instead of printing it. The consumer group defaults to " + WEBHOOK_GROUP
+            + " (default: print; environment variable TOKEN_MONITOR_WEBHOOK).")
     URI webhook;
 
     @Option(names = "--retry-initial", paramLabel = "DURATION", converter = DurationConverter.class,
-        defaultValue = "1s",
+        defaultValue = "${env:TOKEN_MONITOR_RETRY_INITIAL:-1s}",
         description = "With --webhook: the upper bound of the random delay before the first retry; it doubles "
             + "with each retry up to --retry-max (default: ${DEFAULT-VALUE}).")
     Duration retryInitial;
 
     @Option(names = "--retry-max", paramLabel = "DURATION", converter = DurationConverter.class,
-        defaultValue = "1m",
+        defaultValue = "${env:TOKEN_MONITOR_RETRY_MAX:-1m}",
         description = "With --webhook: the cap of the delay between retries (default: ${DEFAULT-VALUE}).")
     Duration retryMax;
 
     @Option(names = "--give-up-after", paramLabel = "DURATION", converter = DurationConverter.class,
-        defaultValue = "PT15M",
+        defaultValue = "${env:TOKEN_MONITOR_GIVE_UP_AFTER:-PT15M}",
         description = "With --webhook: how long after its first attempt an alert that still fails is written to "
             + "usage-alerts-undeliverable (default: ${DEFAULT-VALUE}).")
     Duration giveUpAfter;
 
     @Option(names = "--attempt-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-        defaultValue = "10s",
+        defaultValue = "${env:TOKEN_MONITOR_ATTEMPT_TIMEOUT:-10s}",
         description = "With --webhook: the time limit of one POST, from connecting to the end of the response "
             + "(default: ${DEFAULT-VALUE}).")
     Duration attemptTimeout;
@@ -210,7 +213,7 @@ public final class AlertsCommand implements Callable<Integer> {
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "token-monitor-agent-alerts-undeliverable");
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        return properties;
+        return connection.producerProperties(properties);
     }
 
     private static void wakeUp(AlertWatcher watcher) {
@@ -235,7 +238,7 @@ public final class AlertsCommand implements Callable<Integer> {
             properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 Long.toString(Math.min(Integer.MAX_VALUE, maxPollIntervalMs)));
         }
-        return properties;
+        return connection.clientProperties(properties, List.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
     }
 
     private void validate() {

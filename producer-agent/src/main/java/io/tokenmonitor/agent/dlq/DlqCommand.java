@@ -103,6 +103,6 @@ public final class DlqCommand implements Callable<Integer> {
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "token-monitor-agent-dlq");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return properties;
+        return connection.clientProperties(properties, List.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
     }
 }

@@ -90,7 +90,8 @@ public final class ImportLocalStorageCommand implements Callable<Integer> {
         long failed;
         String stopReason = null;
         try (RequestSender sender = new RequestSender(
-            parent.clients().producer(RequestSender.producerProperties(connection.bootstrapServers()), registry),
+            parent.clients().producer(
+                connection.producerProperties(RequestSender.producerProperties(connection.bootstrapServers())), registry),
             err)) {
             for (TokenRequest request : history.requests()) {
                 try {

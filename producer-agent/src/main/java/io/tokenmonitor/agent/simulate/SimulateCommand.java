@@ -40,11 +40,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     PrivacyOptions privacy;
 
-    @Option(names = "--users", paramLabel = "N", defaultValue = "10",
+    @Option(names = "--users", paramLabel = "N", defaultValue = "${env:TOKEN_MONITOR_USERS:-10}",
         description = "Number of users, named user-1..user-N (default: ${DEFAULT-VALUE}).")
     int users;
 
-    @Option(names = "--rate", paramLabel = "REQUESTS_PER_SECOND", defaultValue = "10",
+    @Option(names = "--rate", paramLabel = "REQUESTS_PER_SECOND",
+        defaultValue = "${env:TOKEN_MONITOR_RATE:-10}",
         description = "Requests sent per second; 0 sends as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
@@ -61,14 +62,16 @@ public final class SimulateCommand implements Callable<Integer> {
             + "to repeat a run (default: a random seed). Request ids stay random.")
     Long seed;
 
-    @Option(names = "--reported-percent", paramLabel = "PERCENT", defaultValue = "50",
+    @Option(names = "--reported-percent", paramLabel = "PERCENT",
+        defaultValue = "${env:TOKEN_MONITOR_REPORTED_PERCENT:-50}",
         description = "Percentage of requests that carry provider-reported token counts; the others carry "
             + "only prompt and completion text (default: ${DEFAULT-VALUE}).")
     int reportedPercent;
 
-    @Option(names = "--texts", paramLabel = "FILE",
+    @Option(names = "--texts", paramLabel = "FILE", defaultValue = "${env:TOKEN_MONITOR_TEXTS}",
         description = "A JSON array of benchmark outputs (instruction, output, generator) to draw real "
-            + "prompt and completion texts from (default: generated filler text).")
+            + "prompt and completion texts from (default: generated filler text; environment variable "
+            + "TOKEN_MONITOR_TEXTS).")
     Path textsFile;
 
     @Override
