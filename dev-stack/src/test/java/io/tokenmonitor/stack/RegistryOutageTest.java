@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stops the Schema Registry while the processor runs on a real in-process broker, and checks that records of
- * schemas the processor has seen before are still counted: the processor's client and the producer's serde
+ * schemas the processor has seen before are still counted. The processor's client and the producer's serde
  * serve those schemas and ids from their caches.
  */
 @Timeout(120)

@@ -316,9 +316,9 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
      * every version of a subject whose versions are all soft-deleted already.
      *
      * @return the version numbers deleted, in ascending order
-     * @throws SchemaRegistryException with code 40401 if the subject has no versions at all, 40404 for a
-     *     soft delete of a subject that is soft-deleted already, 40405 for a permanent delete of a subject
-     *     that is not soft-deleted first, or the code the journal throws if writing the change fails
+     * @throws SchemaRegistryException with code 40401 if the subject has no versions at all. A soft delete
+     *     of a subject that is soft-deleted already gets 40404, and a permanent delete of a subject that is
+     *     not soft-deleted first gets 40405. A failed journal write keeps the journal's code
      */
     public synchronized List<Integer> deleteSubject(String subject, boolean permanent) {
         requireSubject(subject);
@@ -356,9 +356,9 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
      *
      * @return the version number deleted
      * @throws SchemaRegistryException with code 42202 if the version is invalid, 40401 if the subject has no
-     *     versions, 40402 if it has no such version, 40406 for a soft delete of a version that is
-     *     soft-deleted already, 40407 for a permanent delete of a version that is not soft-deleted first,
-     *     or the code the journal throws if writing the change fails
+     *     versions, or 40402 if it has no such version. A soft delete of a soft-deleted version gets 40406,
+     *     and a permanent delete of a version that is not soft-deleted first gets 40407. A failed journal
+     *     write keeps the journal's code
      */
     public synchronized int deleteVersion(String subject, String version, boolean permanent) {
         requireSubject(subject);

@@ -528,7 +528,7 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
-    void shouldReportRepeatedAndEarlyDeletesWithConfluentCodes() {
+    void shouldRejectDeletesOutOfOrder() {
         registry.register("users-value", USER_V1);
         registry.register("users-value", USER_V2);
 
@@ -627,7 +627,7 @@ class InMemorySchemaRegistryTest {
     }
 
     @Test
-    void shouldCheckCompatibilityTransitivelyOrAgainstOneVersion() {
+    void shouldCheckTransitiveLevelOrOneVersion() {
         Schema idless = parse("""
             {"type": "record", "name": "User", "namespace": "test", "fields": []}
             """);

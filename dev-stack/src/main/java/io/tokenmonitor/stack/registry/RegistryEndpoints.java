@@ -231,7 +231,7 @@ final class RegistryEndpoints {
         writeJson(ctx, body);
     }
 
-    /** Reads the {@code deleted} query parameter, which asks for soft-deleted versions too. */
+    /** Reads the {@code deleted} query parameter: true includes soft-deleted versions. */
     private static boolean deletedParam(Context ctx) {
         return Boolean.parseBoolean(ctx.queryParam("deleted"));
     }

@@ -152,7 +152,7 @@ class KafkaStoredRegistryTest {
     }
 
     @Test
-    void shouldStoreSoftAndPermanentDeletesAsConfluentRecords() throws Exception {
+    void shouldStoreDeletesAsConfluentRecords() throws Exception {
         SchemaRegistryServer server = startRegistry(TIMEOUT);
         int id = register(server, "users-value", USER_V1);
         delete(server, "/subjects/users-value");

@@ -610,7 +610,7 @@ class SchemaRegistryServerTest {
     }
 
     @Test
-    void shouldReportCompatibilityCheckOfUnknownSubjectOrVersion() throws Exception {
+    void shouldReportCompatibilityOfUnknownVersion() throws Exception {
         post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
 
         assertJson("{\"is_compatible\": true}",
@@ -623,7 +623,7 @@ class SchemaRegistryServerTest {
     }
 
     @Test
-    void shouldSoftDeleteSubjectAndListItWithDeletedTrue() throws Exception {
+    void shouldListSoftDeletedSubjectWhenAsked() throws Exception {
         post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
         post("/subjects/users-value/versions", schemaBody(USER_SCHEMA_V2));
         post("/subjects/accounts-value/versions", schemaBody(USER_SCHEMA));
