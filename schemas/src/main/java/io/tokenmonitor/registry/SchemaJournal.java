@@ -19,6 +19,14 @@ public interface SchemaJournal {
         }
 
         @Override
+        public void recordVersionDeleted(SubjectVersion version) {
+        }
+
+        @Override
+        public void recordVersionPermanentlyDeleted(String subject, int version) {
+        }
+
+        @Override
         public void recordGlobalCompatibility(CompatibilityLevel level) {
         }
 
@@ -33,6 +41,12 @@ public interface SchemaJournal {
 
     /** Stores a new version of a subject, with the schema's registry-wide id. */
     void recordVersion(SubjectVersion version);
+
+    /** Stores that a version of a subject is soft-deleted. Its schema id stays valid. */
+    void recordVersionDeleted(SubjectVersion version);
+
+    /** Stores that a soft-deleted version of a subject is removed for good. */
+    void recordVersionPermanentlyDeleted(String subject, int version);
 
     /** Stores a new global compatibility level. */
     void recordGlobalCompatibility(CompatibilityLevel level);

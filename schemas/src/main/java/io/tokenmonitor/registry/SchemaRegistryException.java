@@ -14,6 +14,18 @@ public class SchemaRegistryException extends RuntimeException {
     /** No schema has the id, or the schema is not registered under the subject. */
     public static final int SCHEMA_NOT_FOUND = 40403;
 
+    /** A soft delete of a subject whose versions are all soft-deleted already. */
+    public static final int SUBJECT_SOFT_DELETED = 40404;
+
+    /** A permanent delete of a subject that has versions that are not soft-deleted. */
+    public static final int SUBJECT_NOT_SOFT_DELETED = 40405;
+
+    /** A soft delete of a version that is soft-deleted already. */
+    public static final int VERSION_SOFT_DELETED = 40406;
+
+    /** A permanent delete of a version that is not soft-deleted. */
+    public static final int VERSION_NOT_SOFT_DELETED = 40407;
+
     /** The subject has no compatibility level of its own. */
     public static final int SUBJECT_COMPATIBILITY_NOT_CONFIGURED = 40408;
 

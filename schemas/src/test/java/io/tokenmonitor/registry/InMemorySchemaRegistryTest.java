@@ -458,13 +458,213 @@ class InMemorySchemaRegistryTest {
 
     @Test
     void shouldRejectRestoredVersionOutOfOrder() {
-        SubjectVersion second = new SubjectVersion("users-value", 2, 2, USER_V2);
+        registry.restoreVersion(new SubjectVersion("users-value", 2, 2, USER_V2));
+        SubjectVersion first = new SubjectVersion("users-value", 1, 1, USER_V1);
 
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-            () -> registry.restoreVersion(second));
+            () -> registry.restoreVersion(first));
 
-        assertTrue(error.getMessage().contains("next version is 1"), error.getMessage());
+        assertTrue(error.getMessage().contains("highest version is already 2"), error.getMessage());
+        assertEquals(List.of(2), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldRestoreSoftDeletedVersionAndGaps() {
+        registry.restoreVersion(new SubjectVersion("users-value", 1, 1, USER_V1), true);
+        registry.restoreVersion(new SubjectVersion("users-value", 3, 2, USER_V2), false);
+
+        assertEquals(List.of(3), registry.versions("users-value"));
+        assertEquals(List.of(1, 3), registry.versions("users-value", true));
+        assertEquals(USER_V1, registry.schemaById(1));
+
+        registry.register("users-value", USER_V1);
+
+        assertEquals(4, registry.latestVersion("users-value").version(), "new versions go above the gap");
+        assertEquals(1, registry.latestVersion("users-value").id());
+    }
+
+    @Test
+    void shouldSoftDeleteSubjectAndKeepIds() {
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", USER_V2);
+
+        List<Integer> deleted = registry.deleteSubject("users-value", false);
+
+        assertEquals(List.of(1, 2), deleted);
         assertEquals(List.of(), registry.subjects());
+        assertEquals(List.of("users-value"), registry.subjects(true));
+        assertEquals(List.of(1, 2), registry.versions("users-value", true));
+        SchemaRegistryException listed = assertThrows(SchemaRegistryException.class,
+            () -> registry.versions("users-value"));
+        assertEquals(SchemaRegistryException.SUBJECT_NOT_FOUND, listed.errorCode());
+        assertEquals(USER_V1, registry.schemaById(1));
+        assertEquals(USER_V2, registry.schemaById(2));
+        assertEquals(List.of(), registry.versionsOfSchema(1));
+        assertEquals(1, registry.versionsOfSchema(1, true).size());
+        assertEquals(2, registry.version("users-value", "latest", true).version());
+    }
+
+    @Test
+    void shouldRegisterAgainAfterSoftDelete() {
+        registry.register("users-value", USER_V1);
+        registry.deleteSubject("users-value", false);
+
+        int id = registry.register("users-value", USER_V1);
+
+        assertEquals(1, id, "the schema keeps its id");
+        assertEquals(List.of(2), registry.versions("users-value"), "version numbers continue after the deleted one");
+        assertEquals(List.of(1, 2), registry.versions("users-value", true));
+    }
+
+    @Test
+    void shouldSkipSoftDeletedVersionsInCompatibilityCheck() {
+        registry.register("users-value", USER_V1);
+        registry.deleteVersion("users-value", "1", false);
+
+        int id = registry.register("users-value", USER_REQUIRED_AGE);
+
+        assertEquals(2, id);
+        assertEquals(List.of(2), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldRejectDeletesOutOfOrder() {
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", USER_V2);
+
+        assertFailsWithCode(SchemaRegistryException.SUBJECT_NOT_SOFT_DELETED,
+            () -> registry.deleteSubject("users-value", true));
+        assertFailsWithCode(SchemaRegistryException.VERSION_NOT_SOFT_DELETED,
+            () -> registry.deleteVersion("users-value", "1", true));
+        assertEquals(2, registry.deleteVersion("users-value", "latest", false));
+        assertFailsWithCode(SchemaRegistryException.VERSION_SOFT_DELETED,
+            () -> registry.deleteVersion("users-value", "2", false));
+        assertEquals(List.of(1), registry.deleteSubject("users-value", false));
+        assertFailsWithCode(SchemaRegistryException.SUBJECT_SOFT_DELETED,
+            () -> registry.deleteSubject("users-value", false));
+        assertFailsWithCode(SchemaRegistryException.SUBJECT_NOT_FOUND,
+            () -> registry.deleteSubject("accounts-value", false));
+        assertFailsWithCode(SchemaRegistryException.VERSION_NOT_FOUND,
+            () -> registry.deleteVersion("users-value", "7", false));
+        assertFailsWithCode(SchemaRegistryException.INVALID_VERSION,
+            () -> registry.deleteVersion("users-value", "first", false));
+    }
+
+    @Test
+    void shouldForgetSchemaAfterPermanentDelete() {
+        registry.register("users-value", USER_V1);
+        registry.register("accounts-value", USER_V1);
+        registry.register("users-value", USER_V2);
+        registry.deleteSubject("users-value", false);
+
+        List<Integer> deleted = registry.deleteSubject("users-value", true);
+
+        assertEquals(List.of(1, 2), deleted);
+        assertEquals(List.of("accounts-value"), registry.subjects(true));
+        assertEquals(USER_V1, registry.schemaById(1), "accounts-value still has schema 1");
+        assertThrows(SchemaNotFoundException.class, () -> registry.schemaById(2));
+        assertEquals(3, registry.register("users-value", USER_V2), "a forgotten schema gets a new id");
+        assertEquals(List.of(1), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldPermanentlyDeleteOneSoftDeletedVersion() {
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", USER_V2);
+        registry.deleteVersion("users-value", "1", false);
+
+        int deleted = registry.deleteVersion("users-value", "1", true);
+
+        assertEquals(1, deleted);
+        assertEquals(List.of(2), registry.versions("users-value", true));
+        assertThrows(SchemaNotFoundException.class, () -> registry.schemaById(1));
+    }
+
+    @Test
+    void shouldJournalDeletes() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journaled.register("users-value", USER_V1);
+        journaled.register("users-value", USER_V2);
+
+        journaled.deleteVersion("users-value", "2", false);
+        journaled.deleteSubject("users-value", false);
+        journaled.deleteVersion("users-value", "2", true);
+
+        assertEquals(List.of(
+            "version users-value 1 id 1",
+            "version users-value 2 id 2",
+            "soft delete users-value 2",
+            "soft delete users-value 1",
+            "permanent delete users-value 2"), journal.entries);
+    }
+
+    @Test
+    void shouldLeaveVersionUndeletedWhenJournalWriteFails() {
+        RecordingJournal journal = new RecordingJournal();
+        InMemorySchemaRegistry journaled = new InMemorySchemaRegistry(journal);
+        journaled.register("users-value", USER_V1);
+        journal.failNextWrite = true;
+
+        assertThrows(SchemaRegistryException.class, () -> journaled.deleteSubject("users-value", false));
+
+        assertEquals(List.of(1), journaled.versions("users-value"));
+    }
+
+    @Test
+    void shouldCheckCompatibilityWithoutRegistering() {
+        registry.register("users-value", USER_V1);
+
+        List<String> incompatible = registry.checkCompatibility("users-value", USER_REQUIRED_AGE, null);
+        List<String> compatible = registry.checkCompatibility("users-value", USER_V2, "latest");
+        List<String> newSubject = registry.checkCompatibility("accounts-value", USER_REQUIRED_AGE, null);
+
+        assertEquals(1, incompatible.size(), incompatible.toString());
+        assertTrue(incompatible.get(0).contains("age"), incompatible.get(0));
+        assertEquals(List.of(), compatible);
+        assertEquals(List.of(), newSubject);
+        assertEquals(List.of(1), registry.versions("users-value"));
+    }
+
+    @Test
+    void shouldCheckTransitiveLevelOrOneVersion() {
+        Schema idless = parse("""
+            {"type": "record", "name": "User", "namespace": "test", "fields": []}
+            """);
+        Schema ageOnly = parse("""
+            {"type": "record", "name": "User", "namespace": "test",
+             "fields": [{"name": "age", "type": "int", "default": 0}]}
+            """);
+        registry.setGlobalCompatibility(CompatibilityLevel.NONE);
+        registry.register("users-value", USER_V1);
+        registry.register("users-value", idless);
+
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.FORWARD);
+        assertEquals(List.of(), registry.checkCompatibility("users-value", ageOnly, null));
+        assertEquals(List.of(), registry.checkCompatibility("users-value", ageOnly, "latest"));
+        assertEquals(1, registry.checkCompatibility("users-value", ageOnly, "1").size());
+
+        registry.setSubjectCompatibility("users-value", CompatibilityLevel.FORWARD_TRANSITIVE);
+        assertEquals(1, registry.checkCompatibility("users-value", ageOnly, null).size());
+        assertEquals(1, registry.checkCompatibility("users-value", ageOnly, "latest").size());
+        assertEquals(List.of(), registry.checkCompatibility("users-value", ageOnly, "2"));
+    }
+
+    @Test
+    void shouldReportCompatibilityCheckOfMissingVersion() {
+        registry.register("users-value", USER_V1);
+
+        assertFailsWithCode(SchemaRegistryException.SUBJECT_NOT_FOUND,
+            () -> registry.checkCompatibility("accounts-value", USER_V1, "1"));
+        assertFailsWithCode(SchemaRegistryException.VERSION_NOT_FOUND,
+            () -> registry.checkCompatibility("users-value", USER_V1, "2"));
+        assertFailsWithCode(SchemaRegistryException.INVALID_VERSION,
+            () -> registry.checkCompatibility("users-value", USER_V1, "0"));
+    }
+
+    private static void assertFailsWithCode(int expectedCode, Callable<?> call) {
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class, call::call);
+        assertEquals(expectedCode, error.errorCode(), error.getMessage());
     }
 
     @Test
@@ -506,6 +706,16 @@ class InMemorySchemaRegistryTest {
         @Override
         public void recordVersion(SubjectVersion version) {
             record("version " + version.subject() + " " + version.version() + " id " + version.id());
+        }
+
+        @Override
+        public void recordVersionDeleted(SubjectVersion version) {
+            record("soft delete " + version.subject() + " " + version.version());
+        }
+
+        @Override
+        public void recordVersionPermanentlyDeleted(String subject, int version) {
+            record("permanent delete " + subject + " " + version);
         }
 
         @Override

@@ -72,9 +72,23 @@ final class KafkaSchemaJournal implements SchemaJournal, AutoCloseable {
     @Override
     public void recordVersion(SubjectVersion version) {
         write(SchemasTopicRecords.versionKey(version.subject(), version.version()),
-            SchemasTopicRecords.versionValue(version),
+            SchemasTopicRecords.versionValue(version, false),
             "version " + version.version() + " of subject '" + version.subject() + "' (schema id "
                 + version.id() + ")");
+    }
+
+    @Override
+    public void recordVersionDeleted(SubjectVersion version) {
+        write(SchemasTopicRecords.versionKey(version.subject(), version.version()),
+            SchemasTopicRecords.versionValue(version, true),
+            "the soft delete of version " + version.version() + " of subject '" + version.subject() + "'");
+    }
+
+    /** Writes a tombstone for the version's key, so compaction removes the version from the topic. */
+    @Override
+    public void recordVersionPermanentlyDeleted(String subject, int version) {
+        write(SchemasTopicRecords.versionKey(subject, version), null,
+            "the permanent delete of version " + version + " of subject '" + subject + "'");
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.tokenmonitor.registry.SchemaRegistryException;
 import io.tokenmonitor.registry.SubjectVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -74,7 +75,7 @@ final class RegistryEndpoints {
 
     void versionsOfSchema(Context ctx) {
         ArrayNode versions = JSON.createArrayNode();
-        for (SubjectVersion version : registry.versionsOfSchema(schemaIdParam(ctx))) {
+        for (SubjectVersion version : registry.versionsOfSchema(schemaIdParam(ctx), deletedParam(ctx))) {
             versions.addObject()
                 .put("subject", version.subject())
                 .put("version", version.version());
@@ -84,7 +85,7 @@ final class RegistryEndpoints {
 
     void subjectsOfSchema(Context ctx) {
         Set<String> subjects = new LinkedHashSet<>();
-        for (SubjectVersion version : registry.versionsOfSchema(schemaIdParam(ctx))) {
+        for (SubjectVersion version : registry.versionsOfSchema(schemaIdParam(ctx), deletedParam(ctx))) {
             subjects.add(version.subject());
         }
         ArrayNode body = JSON.createArrayNode();
@@ -94,13 +95,13 @@ final class RegistryEndpoints {
 
     void subjects(Context ctx) {
         ArrayNode body = JSON.createArrayNode();
-        registry.subjects().forEach(body::add);
+        registry.subjects(deletedParam(ctx)).forEach(body::add);
         writeJson(ctx, body);
     }
 
     void versions(Context ctx) {
         ArrayNode body = JSON.createArrayNode();
-        registry.versions(ctx.pathParam("subject")).forEach(body::add);
+        registry.versions(ctx.pathParam("subject"), deletedParam(ctx)).forEach(body::add);
         writeJson(ctx, body);
     }
 
@@ -114,18 +115,50 @@ final class RegistryEndpoints {
     void lookup(Context ctx) {
         String subject = ctx.pathParam("subject");
         Schema schema = schemaFromBody(ctx);
-        writeJson(ctx, subjectVersionJson(registry.lookup(subject, schema)));
+        writeJson(ctx, subjectVersionJson(registry.lookup(subject, schema, deletedParam(ctx))));
     }
 
     void version(Context ctx) {
-        SubjectVersion version = registry.version(ctx.pathParam("subject"), ctx.pathParam("version"));
+        SubjectVersion version =
+            registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), deletedParam(ctx));
         writeJson(ctx, subjectVersionJson(version));
     }
 
     /** Writes the schema of a version as the raw schema JSON, not wrapped in an object. */
     void versionSchema(Context ctx) {
-        SubjectVersion version = registry.version(ctx.pathParam("subject"), ctx.pathParam("version"));
+        SubjectVersion version =
+            registry.version(ctx.pathParam("subject"), ctx.pathParam("version"), deletedParam(ctx));
         writeBody(ctx, 200, version.schema().toString());
+    }
+
+    /**
+     * Soft-deletes every version of a subject, or with {@code permanent=true} deletes a soft-deleted
+     * subject for good, and writes the deleted version numbers as a JSON array.
+     */
+    void deleteSubject(Context ctx) {
+        ArrayNode body = JSON.createArrayNode();
+        registry.deleteSubject(ctx.pathParam("subject"), permanentParam(ctx)).forEach(body::add);
+        writeJson(ctx, body);
+    }
+
+    /**
+     * Soft-deletes one version, or with {@code permanent=true} deletes a soft-deleted version for good, and
+     * writes the deleted version number as a bare JSON number.
+     */
+    void deleteVersion(Context ctx) {
+        int deleted = registry.deleteVersion(ctx.pathParam("subject"), ctx.pathParam("version"),
+            permanentParam(ctx));
+        writeBody(ctx, 200, Integer.toString(deleted));
+    }
+
+    /** Checks a schema against the versions that registering it would check. */
+    void checkCompatibility(Context ctx) {
+        writeCompatibility(ctx, null);
+    }
+
+    /** Checks a schema against one version, or against every version for {@code latest} under a transitive level. */
+    void checkCompatibilityWithVersion(Context ctx) {
+        writeCompatibility(ctx, ctx.pathParam("version"));
     }
 
     void globalConfig(Context ctx) {
@@ -179,6 +212,32 @@ final class RegistryEndpoints {
         }
         throw new SchemaRegistryException("Subject '" + subject + "' not found",
             SchemaRegistryException.SUBJECT_NOT_FOUND);
+    }
+
+    /**
+     * Writes {@code {"is_compatible": bool}}, and with {@code verbose=true} also a {@code messages} array that
+     * describes each incompatibility.
+     */
+    private void writeCompatibility(Context ctx, String version) {
+        String subject = ctx.pathParam("subject");
+        Schema schema = schemaFromBody(ctx);
+        List<String> problems = registry.checkCompatibility(subject, schema, version);
+
+        ObjectNode body = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+        if (Boolean.parseBoolean(ctx.queryParam("verbose"))) {
+            ArrayNode messages = body.putArray("messages");
+            problems.forEach(messages::add);
+        }
+        writeJson(ctx, body);
+    }
+
+    /** Reads the {@code deleted} query parameter: true includes soft-deleted versions. */
+    private static boolean deletedParam(Context ctx) {
+        return Boolean.parseBoolean(ctx.queryParam("deleted"));
+    }
+
+    private static boolean permanentParam(Context ctx) {
+        return Boolean.parseBoolean(ctx.queryParam("permanent"));
     }
 
     /**

@@ -23,13 +23,20 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /subjects}, {@code GET /subjects/{subject}/versions}: list subjects and version numbers.
  *   <li>{@code GET /subjects/{subject}/versions/{version}} with a number or {@code latest}, and
  *       {@code .../{version}/schema} for the schema alone.
- *   <li>{@code GET /schemas/ids/{id}}, {@code GET /schemas/ids/{id}/versions},
- *       {@code GET /schemas/ids/{id}/subjects}, {@code GET /schemas/types}.
+ *   <li>{@code DELETE /subjects/{subject}} returns the deleted version numbers, and
+ *       {@code DELETE /subjects/{subject}/versions/{version}} the deleted version number. Both soft-delete,
+ *       and with {@code ?permanent=true} remove what was soft-deleted before.
+ *   <li>{@code POST /compatibility/subjects/{subject}/versions} and {@code .../versions/{version}} return
+ *       {@code {"is_compatible": true}}, with {@code ?verbose=true} also a {@code messages} array.
+ *   <li>{@code GET /schemas/ids/{id}}, which also finds soft-deleted schemas, {@code GET
+ *       /schemas/ids/{id}/versions}, {@code GET /schemas/ids/{id}/subjects}, {@code GET /schemas/types}.
+ *   <li>{@code ?deleted=true} on the subject, version and schema-id listings and lookups includes
+ *       soft-deleted versions.
  *   <li>{@code GET|PUT /config} and {@code GET|PUT|DELETE /config/{subject}} for compatibility levels.
  * </ul>
  *
  * <p>Errors are Confluent-shaped, {@code {"error_code": 40401, "message": "..."}}, with the HTTP status
- * taken from the code: 40401 to 40403 and 40408 are 404, 409 is 409, 42201 to 42203 are 422, and 50001
+ * taken from the code: 40401 to 40408 are 404, 409 is 409, 42201 to 42203 are 422, and 50001
  * is 500. Only Avro schemas without references are accepted.
  */
 public final class SchemaRegistryServer implements AutoCloseable {
@@ -205,6 +212,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 routing.post("/subjects/{subject}/versions", endpoints::register);
                 routing.get("/subjects/{subject}/versions/{version}", endpoints::version);
                 routing.get("/subjects/{subject}/versions/{version}/schema", endpoints::versionSchema);
+                routing.delete("/subjects/{subject}", endpoints::deleteSubject);
+                routing.delete("/subjects/{subject}/versions/{version}", endpoints::deleteVersion);
+
+                routing.post("/compatibility/subjects/{subject}/versions", endpoints::checkCompatibility);
+                routing.post("/compatibility/subjects/{subject}/versions/{version}",
+                    endpoints::checkCompatibilityWithVersion);
 
                 routing.get("/config", endpoints::globalConfig);
                 routing.put("/config", endpoints::updateGlobalConfig);

@@ -8,7 +8,6 @@ import io.tokenmonitor.stack.registry.SchemasTopicRecords.Entry;
 import io.tokenmonitor.stack.registry.SchemasTopicRecords.OtherEntry;
 import io.tokenmonitor.stack.registry.SchemasTopicRecords.VersionEntry;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * versions and compatibility levels it stores into a registry, with their original ids.
  *
  * <p>Like the compacted topic itself, the latest record of each key wins: a version written twice keeps
- * the later value, and a tombstone removes a subject's own level.
+ * the later value, a value marked deleted restores a soft-deleted version, and a tombstone removes a version
+ * (a permanent delete) or a subject's own level.
  */
 final class SchemasTopicLoader {
 
@@ -146,28 +146,17 @@ final class SchemasTopicLoader {
         }
     }
 
-    /** Restores every collected version and level. */
+    /** Restores every collected version, soft-deleted ones included, and every level. */
     private void restoreInto(InMemorySchemaRegistry registry) {
-        Map<String, Integer> deletedBySubject = new HashMap<>();
         for (TreeMap<Integer, VersionEntry> versions : versionsBySubject.values()) {
             for (VersionEntry entry : versions.values()) {
-                SubjectVersion version = entry.version();
                 try {
-                    registry.restoreVersion(version);
+                    registry.restoreVersion(entry.version(), entry.deleted());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("Topic " + KafkaSchemaJournal.TOPIC + " cannot be restored: "
                         + e.getMessage() + ". Fix or delete the topic, then restart", e);
                 }
-                if (entry.deleted()) {
-                    deletedBySubject.merge(version.subject(), 1, Integer::sum);
-                }
             }
-        }
-        if (!deletedBySubject.isEmpty()) {
-            // NOTE: this registry cannot hide a version, so a version that another registry soft-deleted
-            // is listed again. Its id still decodes records, as in the Confluent registry.
-            log.warn("Restored versions that topic {} marks as deleted, as ordinary versions: {}",
-                KafkaSchemaJournal.TOPIC, deletedBySubject);
         }
 
         if (globalLevel != null) {

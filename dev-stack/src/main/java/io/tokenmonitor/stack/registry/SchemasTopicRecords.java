@@ -17,6 +17,8 @@ import org.apache.avro.Schema;
  * <ul>
  *   <li>A version of a subject: key {@code {"keytype":"SCHEMA","subject":"s","version":2,"magic":1}},
  *       value {@code {"subject":"s","version":2,"id":7,"schema":"<Avro schema JSON>","deleted":false}}.
+ *       A soft delete writes the same value with {@code "deleted":true}, and a permanent delete writes a
+ *       null value (a tombstone). A value without {@code deleted} is a version that is not deleted.
  *   <li>A compatibility level: key {@code {"keytype":"CONFIG","subject":"s","magic":0}}, with a null
  *       subject for the global level, and value {@code {"compatibilityLevel":"FULL"}}. A null value (a
  *       tombstone) removes a subject's own level.
@@ -73,13 +75,14 @@ final class SchemasTopicRecords {
         return bytes(key);
     }
 
-    static byte[] versionValue(SubjectVersion version) {
+    /** Returns the value of a version, with {@code deleted} true for a soft-deleted one. */
+    static byte[] versionValue(SubjectVersion version, boolean deleted) {
         ObjectNode value = JSON.createObjectNode()
             .put("subject", version.subject())
             .put("version", version.version())
             .put("id", version.id())
             .put("schema", version.schema().toString())
-            .put("deleted", false);
+            .put("deleted", deleted);
         return bytes(value);
     }
 

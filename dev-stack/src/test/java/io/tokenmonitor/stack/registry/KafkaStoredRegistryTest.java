@@ -52,9 +52,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks that a {@link SchemaRegistryServer} made by {@code withKafkaStore} keeps its ids, versions and
- * levels in the topic {@code _schemas} across restarts of the server and of the broker, each test on its
- * own in-process broker.
+ * Checks that a {@link SchemaRegistryServer} made by {@code withKafkaStore} keeps its ids, versions,
+ * soft deletes and levels in the topic {@code _schemas} across restarts of the server and of the broker,
+ * each test on its own in-process broker. {@link #shouldKeepEveryIdThroughLifecycleAndRestart} runs the
+ * whole registry lifecycle over HTTP: register, fetch, an incompatible and a compatible change, deletes
+ * and a restart.
  */
 @Timeout(120)
 class KafkaStoredRegistryTest {
@@ -71,6 +73,10 @@ class KafkaStoredRegistryTest {
     private static final String ACCOUNT = """
         {"type":"record","name":"Account","namespace":"test","fields":[{"name":"number","type":"long"}]}""";
     private static final String NAME = "\"string\"";
+    /** USER_V1 plus a field without a default, which cannot read USER_V1 data: not backward compatible. */
+    private static final String REQUIRED_AGE = """
+        {"type":"record","name":"User","namespace":"test","fields":[{"name":"id","type":"string"},\
+        {"name":"age","type":"int"}]}""";
 
     @TempDir
     Path dataDirectory;
@@ -89,6 +95,100 @@ class KafkaStoredRegistryTest {
         for (int index = started.size() - 1; index >= 0; index--) {
             started.get(index).close();
         }
+    }
+
+    @Test
+    void shouldKeepEveryIdThroughLifecycleAndRestart() throws Exception {
+        SchemaRegistryServer first = startRegistry(TIMEOUT);
+        int userV1Id = register(first, "users-value", USER_V1);
+
+        HttpResponse<String> byId = get(first, "/schemas/ids/" + userV1Id);
+        HttpResponse<String> byVersion = get(first, "/subjects/users-value/versions/1");
+        assertEquals(200, byId.statusCode(), byId.body());
+        assertEquals(USER_V1, JSON.readTree(byId.body()).get("schema").asText());
+        assertEquals(200, byVersion.statusCode(), byVersion.body());
+        assertEquals(userV1Id, JSON.readTree(byVersion.body()).get("id").asInt());
+
+        HttpResponse<String> incompatible = post(first, "/subjects/users-value/versions", schemaBody(REQUIRED_AGE));
+        assertEquals(409, incompatible.statusCode(), incompatible.body());
+        JsonNode error = JSON.readTree(incompatible.body());
+        assertEquals(409, error.get("error_code").asInt());
+        assertTrue(error.get("message").asText().startsWith(
+            "Schema being registered is incompatible with an earlier schema for subject \"users-value\""),
+            error.toString());
+
+        int userV2Id = register(first, "users-value", USER_V2);
+        int accountId = register(first, "accounts-value", ACCOUNT);
+        int nameId = register(first, "names-value", NAME);
+        assertEquals(List.of(1, 2), first.registry().versions("users-value"));
+
+        assertEquals("1", delete(first, "/subjects/users-value/versions/1").body());
+        assertEquals("[1]", delete(first, "/subjects/accounts-value").body());
+        assertEquals("[1]", delete(first, "/subjects/names-value").body());
+        assertEquals("[1]", delete(first, "/subjects/names-value?permanent=true").body());
+        first.close();
+
+        SchemaRegistryServer second = startRegistry(TIMEOUT);
+
+        for (Map.Entry<Integer, String> idAndSchema : Map.of(userV1Id, USER_V1, userV2Id, USER_V2,
+                accountId, ACCOUNT).entrySet()) {
+            HttpResponse<String> restored = get(second, "/schemas/ids/" + idAndSchema.getKey());
+            assertEquals(200, restored.statusCode(), "schema id " + idAndSchema.getKey() + ": " + restored.body());
+            assertEquals(idAndSchema.getValue(), JSON.readTree(restored.body()).get("schema").asText());
+        }
+        assertEquals(404, get(second, "/schemas/ids/" + nameId).statusCode(), "permanently deleted");
+        assertEquals("[\"users-value\"]", get(second, "/subjects").body());
+        assertEquals("[\"accounts-value\",\"users-value\"]", get(second, "/subjects?deleted=true").body());
+        assertEquals("[2]", get(second, "/subjects/users-value/versions").body());
+        assertEquals("[1,2]", get(second, "/subjects/users-value/versions?deleted=true").body());
+        assertEquals(404, get(second, "/subjects/accounts-value/versions").statusCode());
+
+        // A soft-deleted subject takes its schema again under the old id, and new schemas get ids above
+        // every stored id. The topic keeps no trace of a permanently deleted schema, so its id may return.
+        assertEquals(accountId, register(second, "accounts-value", ACCOUNT));
+        assertEquals("[2]", get(second, "/subjects/accounts-value/versions").body());
+        int newId = register(second, "others-value", "\"long\"");
+        assertTrue(newId > accountId, "new id " + newId + " must be above every stored id");
+    }
+
+    @Test
+    void shouldStoreDeletesAsConfluentRecords() throws Exception {
+        SchemaRegistryServer server = startRegistry(TIMEOUT);
+        int id = register(server, "users-value", USER_V1);
+        delete(server, "/subjects/users-value");
+        delete(server, "/subjects/users-value?permanent=true");
+
+        List<ConsumerRecord<String, String>> records = readSchemasTopic(3);
+
+        assertEquals(3, records.size());
+        String key = "{\"keytype\":\"SCHEMA\",\"subject\":\"users-value\",\"version\":1,\"magic\":1}";
+        assertJsonEquals(key, records.get(1).key());
+        assertJsonEquals("{\"subject\":\"users-value\",\"version\":1,\"id\":" + id + ",\"schema\":"
+            + JSON.writeValueAsString(USER_V1) + ",\"deleted\":true}", records.get(1).value());
+        assertJsonEquals(key, records.get(2).key());
+        assertNull(records.get(2).value());
+    }
+
+    @Test
+    void shouldRestoreSoftDeletedVersionsFromTopic() throws Exception {
+        // Records as an earlier release of this registry wrote them (always "deleted": false), one without
+        // the field, and a soft delete as the Confluent registry writes it.
+        String userKey = "{\"keytype\":\"SCHEMA\",\"subject\":\"users-value\",\"version\":1,\"magic\":1}";
+        String withoutDeleted = JSON.createObjectNode().put("subject", "accounts-value").put("version", 1)
+            .put("id", 4).put("schema", ACCOUNT).toString();
+        writeToSchemasTopic(List.of(
+            new KeyValue(userKey, versionValue("users-value", 1, 3, USER_V1)),
+            new KeyValue("{\"keytype\":\"SCHEMA\",\"subject\":\"accounts-value\",\"version\":1,\"magic\":1}",
+                withoutDeleted),
+            new KeyValue(userKey, versionValue("users-value", 1, 3, USER_V1).replace("\"deleted\":false",
+                "\"deleted\":true"))));
+
+        SchemaRegistryServer server = startRegistry(TIMEOUT);
+
+        assertEquals(List.of("accounts-value"), server.registry().subjects());
+        assertEquals(List.of(1), server.registry().versions("users-value", true));
+        assertEquals(4, server.registry().version("accounts-value", 1).id());
+        assertEquals(200, get(server, "/schemas/ids/3").statusCode());
     }
 
     @Test

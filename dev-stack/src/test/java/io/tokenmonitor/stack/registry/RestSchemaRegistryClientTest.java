@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -27,6 +28,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +50,12 @@ class RestSchemaRegistryClientTest {
         {"type": "record", "name": "User", "namespace": "test",
          "fields": [{"name": "id", "type": "string"}, {"name": "age", "type": "int"}]}
         """);
+
+    /** Disables retries, for tests of how a single failure is reported. */
+    private static final Duration NO_RETRIES = Duration.ZERO;
+
+    /** A budget for tests that retry until they give up, short so that they finish quickly. */
+    private static final Duration SHORT_BUDGET = Duration.ofMillis(400);
 
     private SchemaRegistryServer server;
 
@@ -83,7 +93,7 @@ class RestSchemaRegistryClientTest {
 
     @Test
     void shouldServeRepeatedCallsFromCache() {
-        RestSchemaRegistryClient client = new RestSchemaRegistryClient(server.url());
+        RestSchemaRegistryClient client = clientWithBudget(server.url(), Duration.ofSeconds(5), SHORT_BUDGET);
         int id = client.register("users-value", USER);
         int otherId = server.registry().register("accounts-value", Schema.create(Schema.Type.STRING));
         Schema other = client.schemaById(otherId);
@@ -128,7 +138,7 @@ class RestSchemaRegistryClientTest {
             closedPort = socket.getLocalPort();
         }
         String url = "http://127.0.0.1:" + closedPort;
-        RestSchemaRegistryClient client = new RestSchemaRegistryClient(url, Duration.ofSeconds(5));
+        RestSchemaRegistryClient client = clientWithBudget(url, Duration.ofSeconds(5), NO_RETRIES);
 
         SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
             () -> client.register("users-value", USER));
@@ -207,7 +217,7 @@ class RestSchemaRegistryClientTest {
     void shouldReportNonJsonErrorBody() throws IOException {
         try (FakeRegistry fake = new FakeRegistry(exchange ->
                 respond(exchange, 503, "text/html", "<html>Service Unavailable</html>"))) {
-            RestSchemaRegistryClient client = new RestSchemaRegistryClient(fake.url());
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofSeconds(5), NO_RETRIES);
 
             SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
                 () -> client.register("users-value", USER));
@@ -257,7 +267,7 @@ class RestSchemaRegistryClientTest {
             }
             respond(exchange, 200, RestSchemaRegistryClient.CONTENT_TYPE, "{\"id\": 1}");
         })) {
-            RestSchemaRegistryClient client = new RestSchemaRegistryClient(fake.url(), Duration.ofMillis(300));
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofMillis(300), NO_RETRIES);
 
             SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
                 () -> client.register("users-value", USER));
@@ -266,6 +276,201 @@ class RestSchemaRegistryClientTest {
             assertTrue(error.getMessage().contains(fake.url()), error.getMessage());
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void shouldRetryServerErrorsUntilSuccess() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry(exchange -> {
+            int attempt = requests.incrementAndGet();
+            if (attempt == 1) {
+                respond(exchange, 503, "text/html", "<html>Service Unavailable</html>");
+            } else if (attempt == 2) {
+                respond(exchange, 500, RestSchemaRegistryClient.CONTENT_TYPE,
+                    "{\"error_code\": 50001, \"message\": \"Storing the version failed\"}");
+            } else if (attempt == 3) {
+                respond(exchange, 429, "text/plain", "Too Many Requests");
+            } else if (attempt == 4) {
+                respond(exchange, 408, "text/plain", "Request Timeout");
+            } else {
+                respond(exchange, 200, RestSchemaRegistryClient.CONTENT_TYPE, "{\"id\": 7}");
+            }
+        })) {
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofSeconds(5),
+                Duration.ofSeconds(20));
+
+            int id = client.register("users-value", USER);
+
+            assertEquals(7, id);
+            assertEquals(5, requests.get());
+        }
+    }
+
+    @Test
+    void shouldRetryTimedOutRequest() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakeRegistry fake = new FakeRegistry(exchange -> {
+            if (requests.incrementAndGet() == 1) {
+                awaitQuietly(release);
+            }
+            String body = new ObjectMapper().createObjectNode().put("schema", USER.toString()).toString();
+            respond(exchange, 200, RestSchemaRegistryClient.CONTENT_TYPE, body);
+        })) {
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofMillis(300),
+                Duration.ofSeconds(20));
+
+            Schema schema = client.schemaById(3);
+
+            assertEquals(USER, schema);
+            assertEquals(2, requests.get());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void shouldRetryRefusedConnectionUntilRegistryStarts() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        RestSchemaRegistryClient client = clientWithBudget("http://127.0.0.1:" + port, Duration.ofSeconds(5),
+            Duration.ofSeconds(20));
+        AtomicInteger requests = new AtomicInteger();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> id = caller.submit(() -> client.register("users-value", USER));
+
+            // The registry starts on the port only after the client's first attempt was refused. Retries
+            // keep the call going meanwhile, so the call succeeds once the server is up.
+            Thread.sleep(300);
+            try (FakeRegistry fake = new FakeRegistry(port, exchange -> {
+                requests.incrementAndGet();
+                respond(exchange, 200, RestSchemaRegistryClient.CONTENT_TYPE, "{\"id\": 4}");
+            })) {
+                assertEquals(4, id.get(25, TimeUnit.SECONDS));
+                assertEquals(1, requests.get());
+            }
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldNotRetryClientErrors() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry(exchange -> {
+            requests.incrementAndGet();
+            respond(exchange, 422, RestSchemaRegistryClient.CONTENT_TYPE,
+                "{\"error_code\": 42201, \"message\": \"Invalid schema\"}");
+        })) {
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofSeconds(5),
+                Duration.ofSeconds(20));
+
+            SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+                () -> client.register("users-value", USER));
+
+            assertEquals(42201, error.errorCode());
+            assertEquals(1, requests.get());
+        }
+    }
+
+    @Test
+    void shouldNotRetryUnknownSchemaId() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry(exchange -> {
+            requests.incrementAndGet();
+            respond(exchange, 404, RestSchemaRegistryClient.CONTENT_TYPE,
+                "{\"error_code\": 40403, \"message\": \"Schema 9 not found\"}");
+        })) {
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofSeconds(5),
+                Duration.ofSeconds(20));
+
+            assertThrows(SchemaNotFoundException.class, () -> client.schemaById(9));
+
+            assertEquals(1, requests.get());
+        }
+    }
+
+    @Test
+    void shouldGiveUpAfterRetryBudget() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        try (FakeRegistry fake = new FakeRegistry(exchange -> {
+            requests.incrementAndGet();
+            respond(exchange, 500, RestSchemaRegistryClient.CONTENT_TYPE,
+                "{\"error_code\": 50001, \"message\": \"Storing the version failed\"}");
+        })) {
+            RestSchemaRegistryClient client = clientWithBudget(fake.url(), Duration.ofSeconds(5), SHORT_BUDGET);
+
+            SchemaRegistryException error = assertThrows(SchemaRegistryException.class,
+                () -> client.register("users-value", USER));
+
+            assertEquals(50001, error.errorCode());
+            assertTrue(error.getMessage().startsWith("Gave up after " + requests.get() + " attempts"),
+                error.getMessage());
+            assertTrue(error.getMessage().contains("retry budget 400 ms"), error.getMessage());
+            assertTrue(error.getMessage().contains("Storing the version failed"), error.getMessage());
+            assertTrue(requests.get() > 1, "attempts: " + requests.get());
+        }
+    }
+
+    @Test
+    void shouldGiveUpOnUnreachableRegistry() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        RestSchemaRegistryClient client = clientWithBudget("http://127.0.0.1:" + closedPort, Duration.ofSeconds(5),
+            SHORT_BUDGET);
+
+        SchemaRegistryException error = assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
+
+        assertTrue(error.getMessage().startsWith("Gave up after"), error.getMessage());
+        assertTrue(error.getMessage().contains("Failed to connect"), error.getMessage());
+        assertEquals(0, error.errorCode());
+    }
+
+    @Test
+    void shouldKeepPasswordOutOfErrors() throws IOException {
+        try (FakeRegistry fake = new FakeRegistry(exchange ->
+                respond(exchange, 503, "text/plain", "Service Unavailable"))) {
+            String url = fake.url().replace("http://", "http://operator:secret-password@");
+            RestSchemaRegistryClient client = clientWithBudget(url, Duration.ofSeconds(5), SHORT_BUDGET);
+
+            SchemaRegistryException error = assertThrows(SchemaRegistryException.class, () -> client.schemaById(1));
+
+            assertTrue(error.getMessage().contains(fake.url()), error.getMessage());
+            assertTrue(!error.getMessage().contains("secret-password"), error.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRejectInvalidRetrySettings() {
+        String url = "http://127.0.0.1:1";
+        Duration second = Duration.ofSeconds(1);
+
+        assertThrows(IllegalArgumentException.class,
+            () -> new RestSchemaRegistryClient(url, second, Duration.ofMillis(-1), second, second));
+        assertThrows(IllegalArgumentException.class,
+            () -> new RestSchemaRegistryClient(url, second, second, Duration.ZERO, second));
+        assertThrows(IllegalArgumentException.class,
+            () -> new RestSchemaRegistryClient(url, second, second, second, Duration.ofMillis(10)));
+    }
+
+    /** Creates a client with short backoffs, so that retrying tests stay fast. */
+    private static RestSchemaRegistryClient clientWithBudget(String url, Duration requestTimeout,
+                                                             Duration retryBudget) {
+        return new RestSchemaRegistryClient(url, requestTimeout, retryBudget, Duration.ofMillis(10),
+            Duration.ofMillis(100));
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -286,7 +491,12 @@ class RestSchemaRegistryClientTest {
         private final ExecutorService executor = Executors.newCachedThreadPool();
 
         FakeRegistry(HttpHandler handler) throws IOException {
-            httpServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            this(0, handler);
+        }
+
+        /** Starts the server on a port, or on a free port for 0. */
+        FakeRegistry(int port, HttpHandler handler) throws IOException {
+            httpServer = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             httpServer.createContext("/", handler);
             httpServer.setExecutor(executor);
             httpServer.start();

@@ -50,6 +50,10 @@ class SchemaRegistryServerTest {
         {"type":"record","name":"User","namespace":"test","fields":[{"name":"id","type":"string"}]}""";
 
     /** USER_SCHEMA plus a field with a default: a compatible second version. */
+    /** USER_SCHEMA plus a field without a default: cannot read data of USER_SCHEMA, so not backward compatible. */
+    private static final String REQUIRED_AGE = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"age\",\"type\":\"int\"}]}";
+
     private static final String USER_SCHEMA_V2 = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\","
         + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"plan\",\"type\":\"string\",\"default\":\"free\"}]}";
 
@@ -543,8 +547,175 @@ class SchemaRegistryServerTest {
     }
 
     @Test
+    void shouldReport409WithConfluentMessage() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+
+        HttpResponse<String> response = post("/subjects/users-value/versions", schemaBody(REQUIRED_AGE));
+
+        assertEquals(409, response.statusCode());
+        String message = JSON.readTree(response.body()).get("message").asText();
+        assertTrue(message.startsWith("Schema being registered is incompatible with an earlier schema for subject "
+            + "\"users-value\", details: ["), message);
+    }
+
+    @Test
+    void shouldCheckCompatibilityAgainstLatestAndGivenVersion() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+
+        HttpResponse<String> compatible = post("/compatibility/subjects/users-value/versions",
+            schemaBody(USER_SCHEMA_V2));
+        HttpResponse<String> incompatible = post("/compatibility/subjects/users-value/versions/1",
+            schemaBody(REQUIRED_AGE));
+        HttpResponse<String> latest = post("/compatibility/subjects/users-value/versions/latest",
+            schemaBody(REQUIRED_AGE));
+
+        assertEquals(200, compatible.statusCode(), compatible.body());
+        assertJson("{\"is_compatible\": true}", compatible.body());
+        assertJson("{\"is_compatible\": false}", incompatible.body());
+        assertJson("{\"is_compatible\": false}", latest.body());
+        assertJson("[1]", get("/subjects/users-value/versions").body());
+    }
+
+    @Test
+    void shouldListCompatibilityMessagesWhenVerbose() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+
+        JsonNode incompatible = JSON.readTree(post("/compatibility/subjects/users-value/versions?verbose=true",
+            schemaBody(REQUIRED_AGE)).body());
+        JsonNode compatible = JSON.readTree(post("/compatibility/subjects/users-value/versions?verbose=true",
+            schemaBody(USER_SCHEMA_V2)).body());
+
+        assertEquals(false, incompatible.get("is_compatible").booleanValue());
+        assertEquals(1, incompatible.get("messages").size(), incompatible.toString());
+        assertTrue(incompatible.get("messages").get(0).asText().contains("age"), incompatible.toString());
+        assertJson("{\"is_compatible\": true, \"messages\": []}", compatible.toString());
+    }
+
+    @Test
+    void shouldCheckCompatibilityTransitivelyUnderTransitiveLevel() throws Exception {
+        String idless = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\",\"fields\":[]}";
+        String ageOnly = "{\"type\":\"record\",\"name\":\"User\",\"namespace\":\"test\",\"fields\":"
+            + "[{\"name\":\"age\",\"type\":\"int\",\"default\":0}]}";
+        put("/config/users-value", "{\"compatibility\":\"NONE\"}");
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        post("/subjects/users-value/versions", schemaBody(idless));
+
+        put("/config/users-value", "{\"compatibility\":\"FORWARD\"}");
+        HttpResponse<String> latestOnly = post("/compatibility/subjects/users-value/versions", schemaBody(ageOnly));
+        put("/config/users-value", "{\"compatibility\":\"FORWARD_TRANSITIVE\"}");
+        HttpResponse<String> transitive = post("/compatibility/subjects/users-value/versions", schemaBody(ageOnly));
+
+        assertJson("{\"is_compatible\": true}", latestOnly.body());
+        assertJson("{\"is_compatible\": false}", transitive.body());
+    }
+
+    @Test
+    void shouldReportCompatibilityOfUnknownVersion() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+
+        assertJson("{\"is_compatible\": true}",
+            post("/compatibility/subjects/accounts-value/versions", schemaBody(USER_SCHEMA)).body());
+        assertError(404, 40401, "Subject 'accounts-value' not found",
+            post("/compatibility/subjects/accounts-value/versions/1", schemaBody(USER_SCHEMA)));
+        assertError(404, 40402, "Version 2 of subject 'users-value' not found",
+            post("/compatibility/subjects/users-value/versions/2", schemaBody(USER_SCHEMA)));
+        assertEquals(422, post("/compatibility/subjects/users-value/versions", schemaBody("{")).statusCode());
+    }
+
+    @Test
+    void shouldListSoftDeletedSubjectWhenAsked() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA_V2));
+        post("/subjects/accounts-value/versions", schemaBody(USER_SCHEMA));
+
+        HttpResponse<String> deleted = delete("/subjects/users-value");
+
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertJson("[1, 2]", deleted.body());
+        assertJson("[\"accounts-value\"]", get("/subjects").body());
+        assertJson("[\"accounts-value\", \"users-value\"]", get("/subjects?deleted=true").body());
+        assertError(404, 40401, "Subject 'users-value' not found", get("/subjects/users-value/versions"));
+        assertJson("[1, 2]", get("/subjects/users-value/versions?deleted=true").body());
+        assertError(404, 40401, "Subject 'users-value' not found", get("/subjects/users-value/versions/1"));
+        assertJson(subjectVersion("users-value", 1, 1, USER_SCHEMA),
+            get("/subjects/users-value/versions/1?deleted=true").body());
+    }
+
+    @Test
+    void shouldServeSoftDeletedSchemaById() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        delete("/subjects/users-value");
+
+        HttpResponse<String> byId = get("/schemas/ids/1");
+
+        assertEquals(200, byId.statusCode(), byId.body());
+        assertJson(schemaBody(USER_SCHEMA), byId.body());
+        assertJson("[]", get("/schemas/ids/1/versions").body());
+        assertJson("[{\"subject\": \"users-value\", \"version\": 1}]",
+            get("/schemas/ids/1/versions?deleted=true").body());
+        assertJson("[\"users-value\"]", get("/schemas/ids/1/subjects?deleted=true").body());
+    }
+
+    @Test
+    void shouldDeleteVersionByNumberAndLatest() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA_V2));
+
+        HttpResponse<String> latest = delete("/subjects/users-value/versions/latest");
+        HttpResponse<String> first = delete("/subjects/users-value/versions/1");
+
+        assertEquals(200, latest.statusCode(), latest.body());
+        assertEquals("2", latest.body());
+        assertEquals("1", first.body());
+        assertJson("[]", get("/subjects").body());
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        delete("/subjects/users-value/versions/1?permanent=true");
+        assertError(404, 40402, "Version 1 of subject 'users-value' not found",
+            get("/subjects/users-value/versions/1?deleted=true"));
+    }
+
+    @Test
+    void shouldRegisterAgainAfterSoftDelete() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        delete("/subjects/users-value");
+
+        HttpResponse<String> registered = post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+
+        assertJson("{\"id\": 1}", registered.body());
+        assertJson("[2]", get("/subjects/users-value/versions").body());
+        assertJson(subjectVersion("users-value", 2, 1, USER_SCHEMA),
+            get("/subjects/users-value/versions/latest").body());
+    }
+
+    @Test
+    void shouldRequireSoftDeleteBeforePermanentDelete() throws Exception {
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA));
+        post("/subjects/users-value/versions", schemaBody(USER_SCHEMA_V2));
+
+        assertErrorCode(404, 40405, delete("/subjects/users-value?permanent=true"));
+        assertErrorCode(404, 40407, delete("/subjects/users-value/versions/2?permanent=true"));
+        assertEquals("2", delete("/subjects/users-value/versions/2").body());
+        assertErrorCode(404, 40406, delete("/subjects/users-value/versions/2"));
+        assertEquals("2", delete("/subjects/users-value/versions/2?permanent=true").body());
+        assertJson("[1]", delete("/subjects/users-value").body());
+        assertErrorCode(404, 40404, delete("/subjects/users-value"));
+        assertJson("[1]", delete("/subjects/users-value?permanent=true").body());
+
+        assertJson("[]", get("/subjects?deleted=true").body());
+        assertErrorCode(404, 40403, get("/schemas/ids/1"));
+        assertErrorCode(404, 40401, delete("/subjects/users-value"));
+        assertErrorCode(422, 42202, delete("/subjects/users-value/versions/first"));
+    }
+
+    @Test
     void shouldRejectSecondStart() {
         assertThrows(IllegalStateException.class, () -> server.start());
+    }
+
+    private static void assertErrorCode(int status, int errorCode, HttpResponse<String> response)
+            throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(errorCode, JSON.readTree(response.body()).get("error_code").intValue(), response.body());
     }
 
     private static String schemaBody(String schema) {
