@@ -9,6 +9,11 @@
 # JAVA_OPTS and TOKEN_MONITOR_JAVA_OPTS add JVM options, split on spaces.
 FROM eclipse-temurin:17-jre-noble
 
+# curl serves the healthchecks of docker-compose.yml; the base image is not documented to include it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+
 # A fixed numeric id, so volume ownership does not depend on the build machine.
 RUN groupadd --system --gid 10001 tokenmonitor \
     && useradd --system --uid 10001 --gid tokenmonitor --home-dir /var/lib/token-monitor \

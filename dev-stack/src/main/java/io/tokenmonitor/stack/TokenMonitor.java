@@ -32,23 +32,12 @@ public final class TokenMonitor implements Runnable {
         CommandLine commandLine = new CommandLine(new TokenMonitor());
         commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
             LOG.debug("Command failed", exception);
-            failedCommand.getErr().println("Error: " + describe(exception));
+            failedCommand.getErr().println("Error: " + AgentCommand.describe(exception));
             failedCommand.getErr().println("Run with -Dorg.slf4j.simpleLogger.log.io.tokenmonitor=debug in "
                 + "TOKEN_MONITOR_JAVA_OPTS for the stack trace.");
             return 1;
         });
         return commandLine.execute(args);
-    }
-
-    /** Returns the message of an exception and of each of its causes, so a bind failure names the port. */
-    private static String describe(Throwable exception) {
-        StringBuilder text = new StringBuilder(String.valueOf(exception.getMessage()));
-        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
-                text.append(": ").append(cause.getMessage());
-            }
-        }
-        return text.toString();
     }
 
     @Override

@@ -65,11 +65,23 @@ public final class AgentCommand implements Runnable {
     public static CommandLine commandLine(AgentClients clients) {
         CommandLine commandLine = new CommandLine(new AgentCommand(clients));
         commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
-            failedCommand.getErr().println("Error: " + exception);
+            failedCommand.getErr().println("Error: " + describe(exception));
             failedCommand.getErr().flush();
             return EXIT_FAILURE;
         });
         return commandLine;
+    }
+
+    /** Returns the message of an exception and of each of its causes, so a bind failure names the port. */
+    public static String describe(Throwable exception) {
+        StringBuilder text = new StringBuilder(exception.getMessage() != null
+            ? exception.getMessage() : exception.getClass().getSimpleName());
+        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
+                text.append(": ").append(cause.getMessage());
+            }
+        }
+        return text.toString();
     }
 
     public static void main(String[] args) {

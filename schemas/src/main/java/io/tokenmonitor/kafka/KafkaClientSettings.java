@@ -3,6 +3,7 @@ package io.tokenmonitor.kafka;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -174,6 +175,9 @@ public final class KafkaClientSettings {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Kafka client settings file " + file + " (" + source
+                + ") does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("Failed to read the Kafka client settings file " + file + " ("
                 + source + "): " + e.getMessage(), e);

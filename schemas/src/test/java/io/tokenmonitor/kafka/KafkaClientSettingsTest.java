@@ -140,7 +140,7 @@ class KafkaClientSettingsTest {
             () -> KafkaClientSettings.load(List.of(), missing, Map.of()));
 
         assertTrue(noEquals.getMessage().contains("KEY=VALUE"), noEquals.getMessage());
-        assertTrue(noFile.getMessage().contains(missing.toString()), noFile.getMessage());
+        assertTrue(noFile.getMessage().contains(missing + " (--kafka-config) does not exist"), noFile.getMessage());
     }
 
     @Test

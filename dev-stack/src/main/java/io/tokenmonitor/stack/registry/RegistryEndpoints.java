@@ -1,5 +1,6 @@
 package io.tokenmonitor.stack.registry;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -289,9 +290,25 @@ final class RegistryEndpoints {
         } catch (RuntimeException e) {
             // Avro reports bad input with several exception types (SchemaParseException, AvroTypeException
             // for a default of the wrong type, and others), so any failure here means the input is invalid.
-            throw new SchemaRegistryException("Invalid schema: " + e.getMessage(),
+            throw new SchemaRegistryException("Invalid schema: " + parseFailure(e),
                 SchemaRegistryException.INVALID_SCHEMA);
         }
+    }
+
+    /**
+     * Returns why Avro could not parse a schema. For a JSON syntax error, only the parser's message and position
+     * are kept, without its class name and source excerpt.
+     */
+    private static String parseFailure(RuntimeException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException json) {
+                JsonLocation location = json.getLocation();
+                String position = location == null ? ""
+                    : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+                return "not valid JSON: " + json.getOriginalMessage() + position;
+            }
+        }
+        return String.valueOf(failure.getMessage());
     }
 
     private static CompatibilityLevel compatibilityFromBody(Context ctx) {

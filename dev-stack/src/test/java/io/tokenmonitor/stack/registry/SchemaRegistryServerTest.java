@@ -1,6 +1,7 @@
 package io.tokenmonitor.stack.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -231,6 +232,18 @@ class SchemaRegistryServerTest {
         assertEquals(42201, body.get("error_code").intValue());
         assertTrue(body.get("message").asText().startsWith("Invalid schema: "), body.toString());
         assertJson("[]", get("/subjects").body());
+    }
+
+    @Test
+    void shouldNameJsonSyntaxErrorWithoutParserInternals() throws Exception {
+        HttpResponse<String> response = post("/subjects/users-value/versions", schemaBody("{not json"));
+
+        assertEquals(422, response.statusCode());
+        String message = JSON.readTree(response.body()).get("message").asText();
+        assertTrue(message.startsWith("Invalid schema: not valid JSON: "), message);
+        assertTrue(message.contains("at line 1, column "), message);
+        assertFalse(message.contains("com.fasterxml"), message);
+        assertFalse(message.contains("REDACTED"), message);
     }
 
     @Test

@@ -122,9 +122,9 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("Maximum input lag of a ready instance must not be negative, got "
                 + readyMaxInputLag);
         }
-        kafkaSettings.requireNotOverridden(PROTECTED_STREAMS_SETTINGS, "the processor needs exactly-once "
-            + "processing with read_committed consumers for correct totals. Set the application id with "
-            + "--application-id");
+        kafkaSettings.requireNotOverridden(PROTECTED_STREAMS_SETTINGS, "the processor sets it itself, because "
+            + "correct totals need exactly-once processing and read_committed consumers, and the application id "
+            + "comes from --application-id");
         if (advertisedHost == null && isWildcard(httpHost)) {
             throw new IllegalArgumentException("HTTP host " + httpHost + " is a wildcard address, which other "
                 + "instances cannot call; set an advertised host");

@@ -1,6 +1,7 @@
 package io.tokenmonitor.agent.alerts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,7 @@ class KafkaPassThroughTest {
 
         assertNotEquals(AgentCommand.EXIT_OK, run.exitCode());
         assertTrue(run.err().contains("--bootstrap-servers"), run.err());
+        assertFalse(run.err().contains("java.lang."), "the error names no exception class: " + run.err());
         assertEquals(null, clients.producerProperties, "no producer was created");
     }
 }
