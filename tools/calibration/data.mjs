@@ -7,14 +7,14 @@ import { fileURLToPath } from 'node:url'
 const DATA_SUBDIRECTORY = join('shared', 'data', 'llm-requests')
 
 /**
- * Returns the folder of the request files: $TOKEN_MONITOR_DATA_DIR when set, else the first
+ * Returns the folder of the request files: $TOKEN_MONITOR_REQUEST_DATA when set, else the first
  * shared/data/llm-requests found walking up from the working directory, then from this script's folder.
  */
 export function findDataDirectory() {
-    const override = process.env.TOKEN_MONITOR_DATA_DIR
+    const override = process.env.TOKEN_MONITOR_REQUEST_DATA
     if (override) {
         if (!existsSync(override)) {
-            throw new Error(`TOKEN_MONITOR_DATA_DIR=${override} does not exist. Unset it or point it at the data folder`)
+            throw new Error(`TOKEN_MONITOR_REQUEST_DATA=${override} does not exist. Unset it or point it at the data folder`)
         }
         return resolve(override)
     }
@@ -31,7 +31,7 @@ export function findDataDirectory() {
         }
     }
     throw new Error(`Data folder ${DATA_SUBDIRECTORY} not found above ${process.cwd()} or ${scriptDirectory}. `
-        + 'Clone the repository beside shared/ or set TOKEN_MONITOR_DATA_DIR')
+        + 'Clone the repository beside shared/ or set TOKEN_MONITOR_REQUEST_DATA')
 }
 
 /** Reads every *.json request file of a folder, sorted by name, as {file, records}. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the megabytes of text per second that the four-characters baseline and the calibrated estimator
 # count, measured with JMH on the shared request texts. Needs Java 17 and Maven, and the request data in
-# shared/data/llm-requests beside the repository (or TOKEN_MONITOR_DATA_DIR). Takes about a minute.
+# shared/data/llm-requests beside the repository (or TOKEN_MONITOR_REQUEST_DATA). Takes about a minute.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tools/calibration/java-benchmarks.sh
