@@ -1,6 +1,8 @@
 package io.tokenmonitor.profile;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Counts of what a text is made of, the input of the processor's calibrated token estimator. It lives in the
@@ -73,6 +75,21 @@ public record ContentProfile(
     /** Returns the profile of a text, computed in one pass over its code points, or {@link #EMPTY} for null. */
     public static ContentProfile of(String text) {
         return text == null ? EMPTY : ContentProfiler.profile(text);
+    }
+
+    /**
+     * Writes the counts of a text to {@code counts[0]} to {@code counts[17]}, in the order of
+     * {@link #FEATURE_NAMES}, the same values as {@link #of(String)} without allocating a profile.
+     *
+     * @throws IndexOutOfBoundsException if {@code counts} has fewer than 18 elements
+     */
+    public static void count(String text, long[] counts) {
+        Objects.checkFromIndexSize(0, FEATURE_NAMES.size(), counts.length);
+        if (text == null) {
+            Arrays.fill(counts, 0, FEATURE_NAMES.size(), 0);
+            return;
+        }
+        ContentProfiler.count(text, counts);
     }
 
     /** Returns the number of code points counted, the sum of the ten classes. */

@@ -1,15 +1,18 @@
 package io.tokenmonitor.profile;
 
 /**
- * The single pass behind {@link ContentProfile#of(String)}. It classifies code points exactly as
- * {@code tools/calibration/features.mjs} does.
+ * The single pass behind {@link ContentProfile#of(String)} and {@link ContentProfile#count(String, long[])}.
+ * It classifies code points exactly as {@code tools/calibration/features.mjs} does.
  *
  * <p>For speed, the text is copied in chunks into a buffer per thread, and an ASCII char costs a few table
  * lookups and two additions. The tables are indexed by the char
  * and the context it follows, and hold the increments of twelve counters packed into two longs, ten bits each.
  * The packed sums are unpacked every {@value #CHUNK_LENGTH} chars, before a field can overflow. Code points
- * above ASCII take a slower path with range checks. A second, simpler loop over each chunk finds the runs of ASCII
- * letters for {@code unlistedWords}, which measured faster than tracking them in the first loop.
+ * above ASCII take a slower path with range checks. The same loop tracks the current run of ASCII letters for
+ * {@code unlistedWords} without a branch: it packs the letters into a long key as it goes and writes the key of
+ * every run that ends to a per-thread array, whose runs are looked up in the word list after each chunk. A run of
+ * at most {@value CommonWords#MAX_PACKED_LENGTH} letters then costs one probe of a table of longs, and the
+ * branches on letters, which mispredict at word ends, stay out of the scan.
  */
 final class ContentProfiler {
 
@@ -51,8 +54,21 @@ final class ContentProfiler {
     private static final int[] IS_WHITESPACE = new int[128];
 
     // Reading a copied chunk from a char array measured about 25% faster than String.charAt on chat text
-    // (Java 17), and a buffer per thread keeps the pass free of allocations.
-    private static final ThreadLocal<char[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new char[CHUNK_LENGTH + 1]);
+    // (Java 17), and buffers per thread keep the pass free of allocations.
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /**
+     * The scratch arrays of one thread: the current chunk, and the letter runs that ended in it. Runs end at
+     * distinct chars of the chunk, so a chunk has at most {@value #CHUNK_LENGTH} of them, and the scan writes one
+     * slot past the last run.
+     */
+    private static final class Buffers {
+        final char[] chunk = new char[CHUNK_LENGTH + 1];
+        // CommonWords.pack key of each run.
+        final long[] runKeys = new long[CHUNK_LENGTH + 1];
+        // Index of the char after each run, shifted left by 32, plus the run's length.
+        final long[] runEnds = new long[CHUNK_LENGTH + 1];
+    }
 
     static {
         for (int context = 0; context < CONTEXTS; context++) {
@@ -72,6 +88,15 @@ final class ContentProfiler {
     }
 
     static ContentProfile profile(String text) {
+        long[] counts = new long[ContentProfile.FEATURE_NAMES.size()];
+        count(text, counts);
+        return new ContentProfile(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
+            counts[7], counts[8], counts[9], counts[10], counts[11], counts[12], counts[13], counts[14], counts[15],
+            counts[16], counts[17]);
+    }
+
+    // Writes the counts of a text to counts[0] to counts[17], in the order of ContentProfile.FEATURE_NAMES.
+    static void count(String text, long[] counts) {
         // int counters cannot overflow, because a String has fewer than 2^31 chars.
         int asciiLetters = 0;
         int latinLetters = 0;
@@ -91,10 +116,15 @@ final class ContentProfiler {
         int supplementary = 0;
         int otherCodePoints = 0;
         int unlistedWords = 0;
-        // Start index of the current run of ASCII letters. The run is empty while this equals the scanned index.
-        int letterRunStart = 0;
+        // The current run of ASCII letters: its length and the CommonWords.pack key of its letters. The key is
+        // only meaningful while the length is at most CommonWords.MAX_PACKED_LENGTH.
+        int letterRunLength = 0;
+        long letterRunKey = 0;
 
-        char[] buffer = CHUNK_BUFFER.get();
+        Buffers buffers = BUFFERS.get();
+        char[] buffer = buffers.chunk;
+        long[] runKeys = buffers.runKeys;
+        long[] runEnds = buffers.runEnds;
         int context = AFTER_NOTHING;
         int previousWhitespace = 0;
         int length = text.length();
@@ -107,9 +137,21 @@ final class ContentProfiler {
             int copied = Math.min(length, chunkEnd + 1) - i;
             text.getChars(i, i + copied, buffer, 0);
             int chunkStart = i;
+            int runsEnded = 0;
             for (; i < chunkEnd; i++) {
                 int c = buffer[i - chunkStart];
                 if (c < 128) {
+                    // Branch-free run tracking: isLetter is 1 for the codes 1 to 52 and 0 for code 0, and the run
+                    // ending here is kept (runsEnded advances past its slot) only when it is long enough.
+                    int letterCode = CommonWords.letterCode(c);
+                    int isLetter = (letterCode + 63) >>> 6;
+                    int endsLookedUpRun = (isLetter ^ 1) & ((CommonWords.MIN_LENGTH - 1 - letterRunLength) >>> 31);
+                    runKeys[runsEnded] = letterRunKey;
+                    runEnds[runsEnded] = ((long) i << 32) | letterRunLength;
+                    runsEnded += endsLookedUpRun;
+                    long letterMask = -(long) isLetter;
+                    letterRunKey = CommonWords.pack(letterRunKey, letterCode) & letterMask;
+                    letterRunLength = (letterRunLength + 1) & (int) letterMask;
                     int index = (context << 7) | c;
                     low += LOW_INCREMENTS[index];
                     high += HIGH_INCREMENTS[index];
@@ -118,6 +160,13 @@ final class ContentProfiler {
                     continue;
                 }
 
+                if (letterRunLength >= CommonWords.MIN_LENGTH) {
+                    runKeys[runsEnded] = letterRunKey;
+                    runEnds[runsEnded] = ((long) i << 32) | letterRunLength;
+                    runsEnded++;
+                }
+                letterRunLength = 0;
+                letterRunKey = 0;
                 if (Character.isHighSurrogate((char) c) && i + 1 < length
                     && Character.isLowSurrogate(buffer[i + 1 - chunkStart])) {
                     c = Character.toCodePoint((char) c, buffer[i + 1 - chunkStart]);
@@ -155,17 +204,8 @@ final class ContentProfiler {
                 }
             }
 
-            for (int k = chunkStart; k < chunkEnd; k++) {
-                // c | 0x20 maps exactly the chars A-Z and a-z into a-z.
-                int lower = buffer[k - chunkStart] | 0x20;
-                if (lower < 'a' || lower > 'z') {
-                    if (k - letterRunStart >= CommonWords.MIN_LENGTH) {
-                        unlistedWords += letterRunStart >= chunkStart
-                            ? unlisted(buffer, letterRunStart - chunkStart, k - letterRunStart)
-                            : unlistedCopy(text, letterRunStart, k - letterRunStart);
-                    }
-                    letterRunStart = k + 1;
-                }
+            for (int run = 0; run < runsEnded; run++) {
+                unlistedWords += unlisted(text, (int) (runEnds[run] >>> 32), (int) runEnds[run], runKeys[run]);
             }
 
             asciiLetters += field(low, ASCII_LETTERS);
@@ -184,25 +224,37 @@ final class ContentProfiler {
         if (context == AFTER_WHITESPACE) {
             whitespaceRuns++;
         }
-        if (length - letterRunStart >= CommonWords.MIN_LENGTH) {
-            unlistedWords += unlistedCopy(text, letterRunStart, length - letterRunStart);
+        if (letterRunLength >= CommonWords.MIN_LENGTH) {
+            unlistedWords += unlisted(text, length, letterRunLength, letterRunKey);
         }
 
-        return new ContentProfile(asciiLetters, latinLetters, words, uppercase, caseChanges,
-            digits, digitRuns, whitespace, whitespaceRuns, lineFeeds, punctuation, punctuationRuns,
-            cyrillic, cjk, otherScripts, supplementary, otherCodePoints, unlistedWords);
+        counts[0] = asciiLetters;
+        counts[1] = latinLetters;
+        counts[2] = words;
+        counts[3] = uppercase;
+        counts[4] = caseChanges;
+        counts[5] = digits;
+        counts[6] = digitRuns;
+        counts[7] = whitespace;
+        counts[8] = whitespaceRuns;
+        counts[9] = lineFeeds;
+        counts[10] = punctuation;
+        counts[11] = punctuationRuns;
+        counts[12] = cyrillic;
+        counts[13] = cjk;
+        counts[14] = otherScripts;
+        counts[15] = supplementary;
+        counts[16] = otherCodePoints;
+        counts[17] = unlistedWords;
     }
 
-    // Copies a run that the chunk buffer no longer contains: one that started in an earlier chunk or ends the text.
-    private static int unlistedCopy(String text, int start, int length) {
-        char[] run = new char[length];
-        text.getChars(start, start + length, run, 0);
-        return unlisted(run, 0, length);
-    }
-
-    // Returns 1 when a run of ASCII letters counts in unlistedWords, else 0.
-    private static int unlisted(char[] chars, int start, int length) {
-        return CommonWords.contains(chars, start, length) ? 0 : 1;
+    // Returns 1 when the run of at least MIN_LENGTH ASCII letters that ends before index runEnd counts in
+    // unlistedWords, else 0.
+    private static int unlisted(String text, int runEnd, int runLength, long runKey) {
+        boolean listed = runLength <= CommonWords.MAX_PACKED_LENGTH
+            ? CommonWords.containsPacked(runKey)
+            : CommonWords.contains(text, runEnd - runLength, runLength);
+        return listed ? 0 : 1;
     }
 
     private static int field(long packed, int field) {

@@ -2,9 +2,13 @@ package io.tokenmonitor.processor.estimation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tokenmonitor.processor.estimation.bench.ThroughputBenchmark;
 import io.tokenmonitor.profile.ContentProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +25,23 @@ class CalibratedEstimatorTest {
                 long expected = sample.path("estimates").path(family.name()).asLong(-1);
                 assertEquals(expected, estimator.count(sample.path("text").asText()),
                     family + " on " + sample.path("name").asText());
+            }
+        }
+    }
+
+    // count(String) sums its own copy of the counts, so check it against estimate(ContentProfile), whose profile
+    // the schemas module's ContentProfilerReferenceTest pins to the previous profiler on the same texts.
+    @Test
+    void shouldCountAsEstimateOfProfileOnSharedTexts() {
+        Path folder = findSharedRequests();
+        List<String> texts = ThroughputBenchmark.readTexts(folder);
+
+        for (ModelFamily family : ModelFamily.values()) {
+            CalibratedEstimator estimator = CalibratedEstimator.forFamily(family);
+            for (int i = 0; i < texts.size(); i++) {
+                String text = texts.get(i);
+                assertEquals(estimator.estimate(ContentProfile.of(text)), estimator.count(text),
+                    family + " on shared text " + i);
             }
         }
     }
@@ -129,5 +150,20 @@ class CalibratedEstimatorTest {
     @Test
     void shouldReportItsFamily() {
         assertEquals(ModelFamily.GEMMA, CalibratedEstimator.forFamily(ModelFamily.GEMMA).family());
+    }
+
+    // Returns the shared request folder found in the working folder or a parent, or skips the test.
+    private static Path findSharedRequests() {
+        Path relative = Path.of("shared", "data", "llm-requests");
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        String reason = "Skipped: no folder " + relative + " found in " + Path.of("").toAbsolutePath()
+            + " or any parent folder";
+        System.err.println(reason);
+        assumeTrue(false, reason);
+        return null;
     }
 }

@@ -107,7 +107,7 @@ public class ThroughputBenchmark {
     }
 
     /** Reads every prompt once and every completion of the *.json request files in a folder. */
-    static List<String> readTexts(Path directory) {
+    public static List<String> readTexts(Path directory) {
         List<String> texts = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> requestFiles = files.filter(file -> file.toString().endsWith(".json")).sorted().toList();
