@@ -130,8 +130,8 @@ final class ProcessorChild implements AutoCloseable {
     }
 
     /**
-     * Returns the heap in use in bytes, from {@code jcmd PID GC.heap_info}; after a full collection
-     * ({@code jcmd PID GC.run}) when {@code afterFullGc}, which leaves the live objects only.
+     * Returns the heap in use in bytes, read with {@code jcmd PID GC.heap_info}. With {@code afterFullGc} it first
+     * runs a full collection ({@code jcmd PID GC.run}), so only live objects remain.
      */
     long heapUsedBytes(boolean afterFullGc) throws IOException, InterruptedException {
         if (afterFullGc) {

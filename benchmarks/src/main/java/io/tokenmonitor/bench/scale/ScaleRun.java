@@ -22,9 +22,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One measurement of the scale benchmark: the processor processes every preloaded request from a new state
- * directory, is measured, stopped with SIGTERM, restarted on the same state directory, and finally started once
- * more on an empty state directory, which restores its stores from the changelog topics.
+ * One measurement of the scale benchmark. The processor processes every preloaded request from a new state
+ * directory, is measured and stopped with SIGTERM, and is restarted on the same state directory. Last it starts
+ * on an empty state directory, so it restores its stores from the changelog topics.
  */
 final class ScaleRun {
 
@@ -45,7 +45,7 @@ final class ScaleRun {
         this.sampleUsers = sampleUsers;
     }
 
-    /** Runs the three starts and returns their figures; deletes the state directory in the end. */
+    /** Runs the three starts, returns their figures and deletes the state directory. */
     Map<String, Object> measure() throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         Path log = Files.createTempFile("token-monitor-bench-scale-", ".log");

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * RocksDB settings that bound the off-heap memory of all state stores of one processor instance. Every store
  * opened with the same state directory shares one LRU block cache of {@link #BLOCK_CACHE_BYTES_CONFIG} bytes,
  * which also holds the index and filter blocks, and one write buffer manager that charges the memtables of
- * {@link #WRITE_BUFFER_BYTES_CONFIG} bytes to that cache. Without this setter Kafka Streams 4.x gives each store
- * its own 50 MiB block cache and up to three 16 MiB memtables, and keeps index and filter blocks outside any
- * cache, so memory grows with the number of stores and partitions.
+ * {@link #WRITE_BUFFER_BYTES_CONFIG} bytes to that cache. Without this setter, Kafka Streams 4.4's RocksDBStore
+ * gives each store its own 50 MiB block cache and up to three 16 MiB memtables. Index and filter blocks then stay
+ * outside any cache, so memory grows with the number of stores and partitions.
  *
  * <p>The cache and the write buffer manager are reference-counted per state directory and closed when the last
  * store using them closes.
@@ -31,7 +31,7 @@ public final class BoundedRocksDbConfigSetter implements RocksDBConfigSetter {
     /** Streams property: bytes of memtables of all stores of the instance, charged to the block cache. */
     public static final String WRITE_BUFFER_BYTES_CONFIG = "token.monitor.rocksdb.write.buffer.bytes";
 
-    /** Share of the block cache kept for index and filter blocks, so data blocks cannot evict them. */
+    /** Share of the block cache kept for index and filter blocks, so data blocks evict them less often. */
     private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
 
     private static final Logger LOG = LoggerFactory.getLogger(BoundedRocksDbConfigSetter.class);
@@ -77,8 +77,8 @@ public final class BoundedRocksDbConfigSetter implements RocksDBConfigSetter {
     private static synchronized SharedMemory acquire(String stateDir, long blockCacheBytes, long writeBufferBytes) {
         SharedMemory shared = SHARED_BY_STATE_DIR.get(stateDir);
         if (shared == null) {
-            // NOTE: the capacity limit is not strict, because with a strict limit RocksDB fails reads and
-            // writes once pinned blocks fill the cache; the cache may then briefly exceed its capacity.
+            // NOTE: the capacity limit is not strict, because with a strict limit RocksDB fails reads and writes
+            // once pinned blocks fill the cache. The cache may therefore exceed its capacity for a while.
             LRUCache cache = new LRUCache(blockCacheBytes, -1, false, HIGH_PRIORITY_POOL_RATIO);
             shared = new SharedMemory(cache, new WriteBufferManager(writeBufferBytes, cache));
             SHARED_BY_STATE_DIR.put(stateDir, shared);

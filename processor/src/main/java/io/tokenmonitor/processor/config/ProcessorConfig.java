@@ -240,7 +240,7 @@ public record ProcessorConfig(
     }
 
     /**
-     * Returns these settings with the RocksDB memory bounds replaced; 0 for both turns the bounds off.
+     * Returns these settings with the RocksDB memory bounds replaced. Setting both to 0 turns the bounds off.
      *
      * @throws IllegalArgumentException if a size is negative, only one is 0, or the write buffer is larger than
      *     the block cache
@@ -333,8 +333,8 @@ public record ProcessorConfig(
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag, rocksDbBlockCacheBytes,
-                rocksDbWriteBufferBytes, kafkaSettings);
+                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag,
+                rocksDbBlockCacheBytes, rocksDbWriteBufferBytes, kafkaSettings);
         }
     }
 
