@@ -1,6 +1,7 @@
 package io.tokenmonitor.bench;
 
 import io.tokenmonitor.bench.latency.LatencyBenchmark;
+import io.tokenmonitor.bench.scale.ScaleBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmark",
     mixinStandardHelpOptions = true,
     description = "Measures the processor on the in-process broker: throughput, latency, queries and scale.",
-    subcommands = {LatencyBenchmark.class})
+    subcommands = {LatencyBenchmark.class, ScaleBenchmark.class})
 public final class Benchmarks implements Runnable {
 
     public static void main(String[] args) {

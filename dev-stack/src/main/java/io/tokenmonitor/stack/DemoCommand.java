@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
     EstimationOptions estimationOptions;
 
     @Mixin
+    RocksDbOptions rocksDbOptions;
+
+    @Mixin
     TokenOptions tokenOptions;
 
     @Option(names = "--replay", paramLabel = "FILE",
@@ -85,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         // Invalid options fail here, before the broker starts.
-        ProcessorConfig options = estimationOptions.applyTo(
-            planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort)));
+        ProcessorConfig options = rocksDbOptions.applyTo(estimationOptions.applyTo(
+            planOptions.applyTo(ProcessorConfig.defaults().withHttpPort(httpPort))));
         DemoTokens tokens = DemoTokens.create(tokenOptions, System.getenv());
 
         // Signal handlers are installed only now, because picocli creates every subcommand of the launcher.

@@ -49,6 +49,9 @@ final class ProcessorCommand implements Callable<Integer> {
     EstimationOptions estimationOptions;
 
     @Mixin
+    RocksDbOptions rocksDbOptions;
+
+    @Mixin
     ClusterOptions clusterOptions;
 
     @Mixin
@@ -72,6 +75,7 @@ final class ProcessorCommand implements Callable<Integer> {
                 .withApplicationId(applicationId)
                 .withReadyMaxInputLag(readyMaxLag)
                 .withKafkaSettings(kafkaOptions.settings(System.getenv())))));
+        config = rocksDbOptions.applyTo(config);
         if (stateDir != null) {
             config = config.withStateDir(stateDir);
         }

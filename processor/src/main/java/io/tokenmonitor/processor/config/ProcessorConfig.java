@@ -47,6 +47,10 @@ import org.apache.kafka.streams.StreamsConfig;
  *     bytes; a larger request is dead-lettered as {@code oversized}
  * @param readyMaxInputLag the largest lag, in records of the owned input partitions, at which {@code /ready}
  *     still reports the instance ready
+ * @param rocksDbBlockCacheBytes bytes of the RocksDB block cache shared by all state stores of this instance,
+ *     write buffers, index and filter blocks included; 0 leaves each store with Kafka Streams' own RocksDB defaults
+ * @param rocksDbWriteBufferBytes bytes of RocksDB memtables of all state stores of this instance, charged to the
+ *     block cache; at most {@code rocksDbBlockCacheBytes}, and 0 exactly when that is 0
  * @param kafkaSettings Kafka client settings passed through to Kafka Streams and its clients, such as security
  *     settings, which replace the product's defaults except those in {@link #PROTECTED_STREAMS_SETTINGS}
  */
@@ -69,6 +73,8 @@ public record ProcessorConfig(
     int standbyReplicas,
     int maxTextBytes,
     long readyMaxInputLag,
+    long rocksDbBlockCacheBytes,
+    long rocksDbWriteBufferBytes,
     KafkaClientSettings kafkaSettings) {
 
     /**
@@ -91,6 +97,12 @@ public record ProcessorConfig(
      * still fits the broker's limit, or through a topic that allows larger messages.
      */
     public static final int DEFAULT_MAX_TEXT_BYTES = 1024 * 1024;
+
+    /** Default RocksDB block cache of one instance, shared by all its stores: 64 MiB. */
+    public static final long DEFAULT_ROCKSDB_BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+
+    /** Default RocksDB memtable budget of one instance, part of the block cache: 16 MiB. */
+    public static final long DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES = 16L * 1024 * 1024;
 
     /** Upper bound of {@link #maxTextBytes()}, so that the size of a whole record still fits in an int. */
     public static final int MAX_TEXT_BYTES_LIMIT = 256 * 1024 * 1024;
@@ -122,6 +134,7 @@ public record ProcessorConfig(
             throw new IllegalArgumentException("Maximum input lag of a ready instance must not be negative, got "
                 + readyMaxInputLag);
         }
+        checkRocksDbBounds(rocksDbBlockCacheBytes, rocksDbWriteBufferBytes);
         kafkaSettings.requireNotOverridden(PROTECTED_STREAMS_SETTINGS, "the processor sets it itself, because "
             + "correct totals need exactly-once processing and read_committed consumers, and the application id "
             + "comes from --application-id");
@@ -152,6 +165,8 @@ public record ProcessorConfig(
             0,
             DEFAULT_MAX_TEXT_BYTES,
             StreamsReadiness.DEFAULT_MAX_INPUT_LAG,
+            DEFAULT_ROCKSDB_BLOCK_CACHE_BYTES,
+            DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES,
             KafkaClientSettings.none());
     }
 
@@ -225,6 +240,24 @@ public record ProcessorConfig(
     }
 
     /**
+     * Returns these settings with the RocksDB memory bounds replaced. Setting both to 0 turns the bounds off.
+     *
+     * @throws IllegalArgumentException if a size is negative, only one is 0, or the write buffer is larger than
+     *     the block cache
+     */
+    public ProcessorConfig withRocksDbMemory(long blockCacheBytes, long writeBufferBytes) {
+        return edit(settings -> {
+            settings.rocksDbBlockCacheBytes = blockCacheBytes;
+            settings.rocksDbWriteBufferBytes = writeBufferBytes;
+        });
+    }
+
+    /** Returns whether RocksDB memory is bounded, which is when the block cache size is not 0. */
+    public boolean rocksDbMemoryBounded() {
+        return rocksDbBlockCacheBytes > 0;
+    }
+
+    /**
      * Returns these settings with Kafka client settings passed through.
      *
      * @throws IllegalArgumentException if they set one of {@link #PROTECTED_STREAMS_SETTINGS}
@@ -269,6 +302,8 @@ public record ProcessorConfig(
         private int standbyReplicas;
         private int maxTextBytes;
         private long readyMaxInputLag;
+        private long rocksDbBlockCacheBytes;
+        private long rocksDbWriteBufferBytes;
         private KafkaClientSettings kafkaSettings;
 
         Settings(ProcessorConfig config) {
@@ -290,13 +325,16 @@ public record ProcessorConfig(
             standbyReplicas = config.standbyReplicas;
             maxTextBytes = config.maxTextBytes;
             readyMaxInputLag = config.readyMaxInputLag;
+            rocksDbBlockCacheBytes = config.rocksDbBlockCacheBytes;
+            rocksDbWriteBufferBytes = config.rocksDbWriteBufferBytes;
             kafkaSettings = config.kafkaSettings;
         }
 
         ProcessorConfig toConfig() {
             return new ProcessorConfig(applicationId, bootstrapServers, schemaRegistryUrl, stateDir, httpHost, httpPort,
                 defaultPlan, gracePeriod, maxClockSkew, dedupHorizon, commitInterval, streamThreads, modelCatalogFile,
-                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag, kafkaSettings);
+                tokenizerDirectory, advertisedHost, standbyReplicas, maxTextBytes, readyMaxInputLag,
+                rocksDbBlockCacheBytes, rocksDbWriteBufferBytes, kafkaSettings);
         }
     }
 
@@ -309,6 +347,21 @@ public record ProcessorConfig(
         ExactTokenizers tokenizers = new ExactTokenizers(Optional.ofNullable(tokenizerDirectory),
             catalog.customTokenizers());
         return new UsageEstimator(catalog, tokenizers, Calibration.bundled());
+    }
+
+    private static void checkRocksDbBounds(long blockCacheBytes, long writeBufferBytes) {
+        if (blockCacheBytes < 0 || writeBufferBytes < 0) {
+            throw new IllegalArgumentException("RocksDB block cache and write buffer must not be negative, got "
+                + blockCacheBytes + " and " + writeBufferBytes + " bytes");
+        }
+        if ((blockCacheBytes == 0) != (writeBufferBytes == 0)) {
+            throw new IllegalArgumentException("RocksDB block cache and write buffer must both be 0 (no bounds) or "
+                + "both positive, got " + blockCacheBytes + " and " + writeBufferBytes + " bytes");
+        }
+        if (writeBufferBytes > blockCacheBytes) {
+            throw new IllegalArgumentException("RocksDB write buffer of " + writeBufferBytes + " bytes must not be "
+                + "larger than the block cache of " + blockCacheBytes + " bytes, because it is charged to it");
+        }
     }
 
     private static boolean isWildcard(String host) {
@@ -343,6 +396,11 @@ public record ProcessorConfig(
         // A negative record timestamp would otherwise stop the stream thread on every attempt.
         props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, InvalidTimestampFallback.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailProcessingHandler.class);
+        if (rocksDbMemoryBounded()) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfigSetter.class.getName());
+            props.put(BoundedRocksDbConfigSetter.BLOCK_CACHE_BYTES_CONFIG, Long.toString(rocksDbBlockCacheBytes));
+            props.put(BoundedRocksDbConfigSetter.WRITE_BUFFER_BYTES_CONFIG, Long.toString(rocksDbWriteBufferBytes));
+        }
         return kafkaSettings.applyTo(props, PROTECTED_STREAMS_SETTINGS);
     }
 }
