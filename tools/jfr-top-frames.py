@@ -19,6 +19,7 @@ def main():
     output = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", recording],
                             check=True, capture_output=True, text=True).stdout
     events = json.loads(output)["recording"]["events"]
+
     self_counts = collections.Counter()
     total_counts = collections.Counter()
     samples = 0
@@ -35,10 +36,12 @@ def main():
         self_counts[frames[0]] += 1
         for method in set(frames):
             total_counts[method] += 1
+
     print(f"{samples} samples in threads containing '{thread_filter}'")
     print("self%   method (top frame)")
     for method, hits in self_counts.most_common(count):
         print(f"{100.0 * hits / samples:5.1f}  {method}")
+
     print("total% method (anywhere on the stack, io.tokenmonitor only)")
     ours = [(m, n) for m, n in total_counts.most_common() if m.startswith("io.tokenmonitor")]
     for method, hits in ours[:count]:

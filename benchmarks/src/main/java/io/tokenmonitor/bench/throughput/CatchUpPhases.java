@@ -132,7 +132,7 @@ public final class CatchUpPhases {
         Path stateDir = createTempDirectory("token-monitor-bench-pass-through-");
         ProcessorConfig config = productConfig(applicationId, stateDir);
         Properties properties = config.streamsProperties();
-        // The product's error handlers need its rejection counter; this application has no rejections.
+        // The product's error handlers need its rejection counter, which this application does not have.
         properties.remove(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG);
         properties.remove(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
 
@@ -187,7 +187,7 @@ public final class CatchUpPhases {
     /**
      * Polls a processed-record count until it reaches the input's record count and the group's committed offsets
      * reach the end offsets. The last record's time is that of the last poll that saw the count grow, so it is
-     * late by at most {@value #PROGRESS_POLL_MS} ms.
+     * late by about {@value #PROGRESS_POLL_MS} ms.
      */
     private PhaseTiming awaitCatchUp(String groupId, LongSupplier processed, long started)
         throws InterruptedException {

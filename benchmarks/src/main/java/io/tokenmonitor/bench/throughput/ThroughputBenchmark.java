@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /**
  * Measures how fast three consumers catch up on the same preloaded {@code token-requests}: a plain consumer of
  * bytes, a pass-through Kafka Streams application with the topic's Avro serde, and the product's full topology,
- * both with exactly-once. The ratios show what the topology costs beyond reading, decoding and writing.
+ * the last two with exactly-once. The ratios show what the topology costs beyond reading, decoding and writing.
  */
 @Command(name = "throughput",
     mixinStandardHelpOptions = true,
@@ -37,7 +37,7 @@ public final class ThroughputBenchmark implements Callable<Integer> {
     @Option(names = "--partitions", description = "Partitions of each product topic (default: ${DEFAULT-VALUE}).")
     int partitions = 6;
 
-    @Option(names = "--runs", description = "Times each consumer is measured; the median is printed "
+    @Option(names = "--runs", description = "Times each consumer is measured. The median is printed "
         + "(default: ${DEFAULT-VALUE}).")
     int runs = 3;
 

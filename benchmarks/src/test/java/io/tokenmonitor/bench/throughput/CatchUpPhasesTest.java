@@ -9,7 +9,7 @@ import io.tokenmonitor.kafka.KafkaClientSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Checks the benchmark's plumbing with a tiny input; it asserts counts, never timings. */
+/** Checks the benchmark's plumbing with a tiny input. It asserts counts, never timings. */
 class CatchUpPhasesTest {
 
     private static final int REQUESTS = 200;
