@@ -54,8 +54,10 @@ public final class UsageEstimator {
      * the estimator of the model's family for parts that have only a profile, or null for an unknown model.
      *
      * @param name the estimator name, for example o200k_base or calibrated-llama3
+     * @param entry the catalogue entry of the model, whose prices give the cost, or null for an unknown model
      */
-    public record Counter(TokenCounter counter, TokenSource source, String name, CalibratedEstimator calibrated) {
+    public record Counter(TokenCounter counter, TokenSource source, String name, CalibratedEstimator calibrated,
+                          CatalogEntry entry) {
     }
 
     /** The token count of one part and how it was counted. */
@@ -114,8 +116,7 @@ public final class UsageEstimator {
             }
         }
 
-        OptionalLong cost = catalog.costMicros(request.getModel(), request.getProvider(), promptTokens,
-            completionTokens);
+        OptionalLong cost = costMicros(request, promptTokens, completionTokens);
         return TokenUsage.newBuilder()
             .setRequestId(request.getRequestId())
             .setUserId(request.getUserId())
@@ -184,6 +185,22 @@ public final class UsageEstimator {
         return new long[] {scaledPrompt, total - scaledPrompt};
     }
 
+    /**
+     * Returns the cost of a request like {@link ModelCatalog#costMicros}, but takes the catalogue entry from the
+     * cached counter of the model, so that a known model costs no scan of the catalogue's patterns per record.
+     */
+    private OptionalLong costMicros(TokenRequest request, long promptTokens, long completionTokens) {
+        if (request.getModel() == null) {
+            return catalog.costMicros(null, request.getProvider(), promptTokens, completionTokens);
+        }
+        CatalogEntry entry = counterFor(request.getModel()).entry();
+        Optional<Price> price = entry == null ? Optional.empty() : entry.priceFor(request.getProvider());
+        if (price.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(Cost.costMicros(promptTokens, completionTokens, price.get()));
+    }
+
     /** Returns the counter the chain uses for texts of a model when the provider reported no counts. */
     public Counter counterFor(String model) {
         Counter cached = counterByModel.get(model);
@@ -200,15 +217,16 @@ public final class UsageEstimator {
     private Counter chooseCounter(String model) {
         Optional<CatalogEntry> entry = catalog.lookup(model);
         if (entry.isEmpty()) {
-            return new Counter(UsageEstimator::heuristicCount, TokenSource.HEURISTIC, HEURISTIC, null);
+            return new Counter(UsageEstimator::heuristicCount, TokenSource.HEURISTIC, HEURISTIC, null, null);
         }
         CalibratedEstimator familyEstimator = calibrated.get(entry.get().family());
         Optional<ExactTokenCounter> exact = exactTokenizers.counterFor(entry.get());
         if (exact.isPresent()) {
-            return new Counter(exact.get(), TokenSource.EXACT, exact.get().encodingName(), familyEstimator);
+            return new Counter(exact.get(), TokenSource.EXACT, exact.get().encodingName(), familyEstimator,
+                entry.get());
         }
         return new Counter(familyEstimator, TokenSource.ESTIMATED, calibratedName(familyEstimator.family()),
-            familyEstimator);
+            familyEstimator, entry.get());
     }
 
     private static String calibratedName(ModelFamily family) {
