@@ -1,5 +1,6 @@
 package io.tokenmonitor.bench;
 
+import io.tokenmonitor.bench.queries.QueriesBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmark",
     mixinStandardHelpOptions = true,
     description = "Measures the processor on the in-process broker: throughput, latency, queries and scale.",
-    subcommands = {})
+    subcommands = {QueriesBenchmark.class})
 public final class Benchmarks implements Runnable {
 
     public static void main(String[] args) {
