@@ -1,6 +1,7 @@
 package io.tokenmonitor.bench;
 
 import io.tokenmonitor.bench.latency.LatencyBenchmark;
+import io.tokenmonitor.bench.queries.QueriesBenchmark;
 import io.tokenmonitor.bench.scale.ScaleBenchmark;
 import io.tokenmonitor.bench.throughput.ThroughputBenchmark;
 import picocli.CommandLine;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "benchmark",
     mixinStandardHelpOptions = true,
     description = "Measures the processor on the in-process broker: throughput, latency, queries and scale.",
-    subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, ScaleBenchmark.class})
+    subcommands = {ThroughputBenchmark.class, LatencyBenchmark.class, QueriesBenchmark.class,
+        ScaleBenchmark.class})
 public final class Benchmarks implements Runnable {
 
     public static void main(String[] args) {

@@ -59,6 +59,9 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String RETRY_AFTER_SECONDS = "1";
 
+    /** Size of the buffer Javalin copies each response body through. Larger bodies take several copies. */
+    static final int RESPONSE_COPY_BUFFER_BYTES = 4096;
+
     private final ApiServices services;
     private final List<HandlerMetaInfo> routes = new ArrayList<>();
     private final ProcessorMetrics metrics;
@@ -105,6 +108,9 @@ public final class ApiServer implements AutoCloseable {
         Javalin javalin = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Javalin 6.7 allocates a copy buffer of this size for every response, by default Jetty's whole 32 KB
+            // output buffer. Usage responses are about 1 KB, and Jetty's output buffer still collects the chunks.
+            config.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
             // Jetty uses the context's error handler for requests that reached the servlet, the server's for others.
             config.jetty.modifyServer(server -> server.setErrorHandler(errorHandler));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(errorHandler));
