@@ -45,12 +45,12 @@ public final class ScaleBenchmark implements Callable<Integer> {
         description = "Maximum heap of the processor's JVM, as -Xmx takes it (default: ${DEFAULT-VALUE}).")
     String heap;
 
-    @Option(names = "--rocksdb-block-cache", paramLabel = "BYTES", defaultValue = "67108864",
+    @Option(names = "--rocksdb-block-cache", paramLabel = "BYTES", defaultValue = "268435456",
         description = "The processor's --rocksdb-block-cache; 0 with --rocksdb-write-buffer 0 runs it with "
             + "Kafka Streams' RocksDB defaults (default: ${DEFAULT-VALUE}).")
     long blockCacheBytes;
 
-    @Option(names = "--rocksdb-write-buffer", paramLabel = "BYTES", defaultValue = "16777216",
+    @Option(names = "--rocksdb-write-buffer", paramLabel = "BYTES", defaultValue = "67108864",
         description = "The processor's --rocksdb-write-buffer (default: ${DEFAULT-VALUE}).")
     long writeBufferBytes;
 

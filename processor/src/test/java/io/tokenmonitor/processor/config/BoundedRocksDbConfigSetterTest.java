@@ -29,9 +29,9 @@ class BoundedRocksDbConfigSetterTest {
 
         assertEquals(BoundedRocksDbConfigSetter.class.getName(),
             streams.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG));
-        assertEquals(Long.toString(64L * 1024 * 1024),
+        assertEquals(Long.toString(256L * 1024 * 1024),
             streams.get(BoundedRocksDbConfigSetter.BLOCK_CACHE_BYTES_CONFIG));
-        assertEquals(Long.toString(16L * 1024 * 1024),
+        assertEquals(Long.toString(64L * 1024 * 1024),
             streams.get(BoundedRocksDbConfigSetter.WRITE_BUFFER_BYTES_CONFIG));
     }
 
