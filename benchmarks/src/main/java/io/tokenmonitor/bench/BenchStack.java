@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +23,7 @@ public final class BenchStack implements AutoCloseable {
     private final Path dataDirectory;
     private final EmbeddedKafkaBroker broker;
     private final SchemaRegistryServer registry;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private BenchStack(Path dataDirectory, EmbeddedKafkaBroker broker, SchemaRegistryServer registry) {
         this.dataDirectory = dataDirectory;
@@ -31,7 +33,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts a broker whose product topics have {@code partitions} partitions each, and a registry. */
     public static BenchStack start(int partitions) {
-        Path dataDirectory = createTempDirectory();
+        Path dataDirectory = ExitCleanup.temporaryDirectory("token-monitor-bench-kafka-");
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
             .port(0)
             .dataDirectory(dataDirectory)
@@ -42,7 +44,9 @@ public final class BenchStack implements AutoCloseable {
         try {
             TopicSetup.createProductTopics(broker.bootstrapServers(), partitions, (short) 1, TOPIC_TIMEOUT);
             registry = new SchemaRegistryServer(SchemaRegistryServer.DEFAULT_HOST, 0).start();
-            return new BenchStack(dataDirectory, broker, registry);
+            BenchStack stack = new BenchStack(dataDirectory, broker, registry);
+            ExitCleanup.register(stack::close);
+            return stack;
         } catch (RuntimeException e) {
             if (registry != null) {
                 registry.close();
@@ -68,19 +72,14 @@ public final class BenchStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             registry.close();
         } finally {
             broker.close();
             deleteTree(dataDirectory);
-        }
-    }
-
-    private static Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory("token-monitor-bench-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create the broker's data directory", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tokenmonitor.bench.latency;
 
 import io.tokenmonitor.bench.BenchStack;
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.bench.Preload;
 import io.tokenmonitor.bench.RequestCorpus;
 import io.tokenmonitor.bench.Result;
@@ -13,7 +14,6 @@ import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.topics.Topics;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,7 +64,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
      * Default warm-up. After a 10 s warm-up on a 2-core machine, the first 60 s run had a p99 of 325 ms against 180
      * and 111 ms in the next two. During that first run the heap was still growing and G1 young pauses reached 70 ms.
      */
-    @Option(names = "--warmup",
+    @Option(names = "--warm-up",
         description = "Length of the unmeasured run before the first one, ISO-8601 (default: PT20S).")
     Duration warmup = Duration.ofSeconds(20);
 
@@ -83,7 +83,8 @@ public final class LatencyBenchmark implements Callable<Integer> {
         description = "Measured runs on the same processor, whose medians are printed (default: 3).")
     int runs = 3;
 
-    @Option(names = "--data", description = "Folder of the request files (default: shared/data/llm-requests).")
+    @Option(names = "--data", description = "Folder of the request files (default: $"
+        + RequestCorpus.DATA_ENV + ", else shared/data/llm-requests above the working directory).")
     Path data;
 
     @Override
@@ -92,12 +93,16 @@ public final class LatencyBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("--rate, --users, --runs, --partitions and --monthly-limit must be "
                 + "at least 1, got " + rate + ", " + users + ", " + runs + ", " + partitions + " and " + monthlyLimit);
         }
+        if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
+            throw new IllegalArgumentException("--duration must be positive and --warm-up not negative, got "
+                + duration + " and " + warmup);
+        }
         RequestCorpus corpus = RequestCorpus.load(data);
         List<RunFigures> measured = new ArrayList<>();
         ProcessorConfig config;
 
         try (BenchStack stack = BenchStack.start(partitions)) {
-            Path stateDir = Files.createTempDirectory("token-monitor-bench-latency-state-");
+            Path stateDir = ExitCleanup.temporaryDirectory("token-monitor-bench-latency-state-");
             config = ProcessorConfig.defaults()
                 .withBootstrapServers(stack.bootstrapServers())
                 .withSchemaRegistryUrl(stack.registryUrl())

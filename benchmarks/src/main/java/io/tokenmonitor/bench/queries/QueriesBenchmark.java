@@ -3,6 +3,7 @@ package io.tokenmonitor.bench.queries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bench.BenchStack;
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.bench.Preload;
 import io.tokenmonitor.bench.RequestCorpus;
 import io.tokenmonitor.bench.Result;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,9 +88,19 @@ public final class QueriesBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (users < 2 || requestsPerUser < 1 || partitions < 2 || rate < 1 || connections < 1 || runs < 1) {
+            throw new IllegalArgumentException("--users and --partitions must be at least 2, so that each instance "
+                + "owns users, and --requests-per-user, --rate, --connections and --runs at least 1; got users "
+                + users + ", partitions " + partitions + ", requests per user " + requestsPerUser + ", rate " + rate
+                + ", connections " + connections + ", runs " + runs);
+        }
+        if (duration.isNegative() || duration.isZero() || warmUp.isNegative() || wrkDuration.isNegative()) {
+            throw new IllegalArgumentException("--duration must be positive and --warm-up and --wrk not negative, got "
+                + duration + ", " + warmUp + " and " + wrkDuration);
+        }
         RequestCorpus corpus = RequestCorpus.load(dataFolder);
         String adminToken = ApiTokens.generate();
-        Path stateRoot = Files.createTempDirectory("token-monitor-bench-queries-");
+        Path stateRoot = ExitCleanup.temporaryDirectory("token-monitor-bench-queries-");
         List<TokenMonitorProcessor> instances = new ArrayList<>();
         try (BenchStack stack = BenchStack.start(partitions)) {
             try {

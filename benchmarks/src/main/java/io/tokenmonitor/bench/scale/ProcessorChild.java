@@ -1,5 +1,6 @@
 package io.tokenmonitor.bench.scale;
 
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.bench.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,7 +73,7 @@ final class ProcessorChild implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("TOKEN_MONITOR_ADMIN_TOKEN", settings.adminToken());
         long startedNanos = System.nanoTime();
-        Process process = builder.start();
+        Process process = ExitCleanup.killOnExit(builder.start());
         return new ProcessorChild(process, startedNanos, httpPort, settings.adminToken(), log);
     }
 

@@ -1,13 +1,13 @@
 package io.tokenmonitor.bench.scale;
 
 import io.tokenmonitor.bench.BenchStack;
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.bench.Preload;
 import io.tokenmonitor.bench.RequestCorpus;
 import io.tokenmonitor.bench.Result;
 import io.tokenmonitor.bench.Samples;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.topics.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,7 +133,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private ProcessorChild.Settings settings(BenchStack stack, int run) throws java.io.IOException {
-        Path stateDir = Files.createTempDirectory("token-monitor-bench-scale-state-");
+        Path stateDir = ExitCleanup.temporaryDirectory("token-monitor-bench-scale-state-");
         String applicationId = "bench-scale-" + run + "-" + Long.toHexString(System.nanoTime());
         return new ProcessorChild.Settings(stack.bootstrapServers(), stack.registryUrl(), applicationId, stateDir,
             heap, blockCacheBytes, writeBufferBytes, "bench-scale-admin-" + Long.toHexString(new Random().nextLong()));

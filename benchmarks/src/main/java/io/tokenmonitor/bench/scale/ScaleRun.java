@@ -1,6 +1,7 @@
 package io.tokenmonitor.bench.scale;
 
 import io.tokenmonitor.bench.BenchStack;
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.bench.Preload;
 import io.tokenmonitor.topics.Topics;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class ScaleRun {
     /** Runs the three starts, returns their figures and deletes the state directory. */
     Map<String, Object> measure() throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
-        Path log = Files.createTempFile("token-monitor-bench-scale-", ".log");
+        Path log = ExitCleanup.temporaryFile("token-monitor-bench-scale-", ".log");
         try {
             processAll(figures, log);
             restartFromLocalState(figures, log);

@@ -1,6 +1,7 @@
 package io.tokenmonitor.bench.throughput;
 
 import io.tokenmonitor.bench.BenchStack;
+import io.tokenmonitor.bench.ExitCleanup;
 import io.tokenmonitor.kafka.KafkaClientSettings;
 import io.tokenmonitor.processor.TokenMonitorProcessor;
 import io.tokenmonitor.processor.config.ApiTokens;
@@ -9,9 +10,6 @@ import io.tokenmonitor.processor.validation.RejectionCounter;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
 import io.tokenmonitor.schema.TokenRequest;
 import io.tokenmonitor.topics.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -269,10 +267,6 @@ public final class CatchUpPhases {
     }
 
     private static Path createTempDirectory(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create a state directory", e);
-        }
+        return ExitCleanup.temporaryDirectory(prefix);
     }
 }
