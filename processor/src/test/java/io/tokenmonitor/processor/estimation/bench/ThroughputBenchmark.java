@@ -3,6 +3,7 @@ package io.tokenmonitor.processor.estimation.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.processor.estimation.CalibratedEstimator;
+import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelFamily;
 import io.tokenmonitor.processor.estimation.TokenCounter;
 import java.io.IOException;
@@ -52,6 +53,8 @@ public class ThroughputBenchmark {
     private final TokenCounter fourCharacters = new FourCharactersPerToken();
     private final TokenCounter calibrated = CalibratedEstimator.forFamily(ModelFamily.LLAMA3);
 
+    private final TokenCounter exactO200k = ExactTokenizers.openAiOnly().counterFor("o200k_base").orElseThrow();
+
     @Setup
     public void loadTexts() {
         texts = readTexts(Path.of(dataDirectory)).toArray(String[]::new);
@@ -65,6 +68,12 @@ public class ThroughputBenchmark {
     @Benchmark
     public long calibratedEstimator() {
         return countAll(calibrated);
+    }
+
+    /** The exact count of gpt-4o and later OpenAI models, through jtokkit's o200k_base encoding. */
+    @Benchmark
+    public long exactO200k() {
+        return countAll(exactO200k);
     }
 
     private long countAll(TokenCounter counter) {
