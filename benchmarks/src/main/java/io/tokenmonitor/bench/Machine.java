@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a figure was measured on: cores, CPU model, memory, load average, Java version and time, read from
- * {@code /proc} on Linux ("unknown" elsewhere).
+ * The machine a figure was measured on: cores, CPU model, memory, load average, Java version and time, read
+ * from {@code /proc} on Linux ("unknown" elsewhere).
  */
 public final class Machine {
 

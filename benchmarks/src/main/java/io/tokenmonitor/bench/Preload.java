@@ -64,12 +64,23 @@ public final class Preload {
      */
     public static Duration requests(BenchStack stack, RequestCorpus corpus, long count, int users,
                                     LongFunction<Instant> timestamps) throws InterruptedException {
+        return requests(stack, count, i -> corpus.request(i, users, timestamps.apply(i)));
+    }
+
+    /**
+     * Sends requests {@code 0} to {@code count - 1} made by {@code requests}, keyed by user id, and waits until
+     * every one is acknowledged.
+     *
+     * @return the time the writes took
+     */
+    public static Duration requests(BenchStack stack, long count, LongFunction<TokenRequest> requests)
+        throws InterruptedException {
         long started = System.nanoTime();
         AtomicReference<Exception> firstError = new AtomicReference<>();
         try (Producer<String, TokenRequest> producer =
                  requestProducer(stack, producerProperties(stack.bootstrapServers()))) {
             for (long i = 0; i < count; i++) {
-                TokenRequest request = corpus.request(i, users, timestamps.apply(i));
+                TokenRequest request = requests.apply(i);
                 producer.send(new ProducerRecord<>(Topics.TOKEN_REQUESTS.name(), request.getUserId(), request),
                     (metadata, error) -> {
                         if (error != null) {

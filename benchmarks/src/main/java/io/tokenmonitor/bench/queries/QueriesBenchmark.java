@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenmonitor.bench.BenchStack;
 import io.tokenmonitor.bench.ExitCleanup;
+import io.tokenmonitor.bench.FreePorts;
 import io.tokenmonitor.bench.Preload;
 import io.tokenmonitor.bench.RequestCorpus;
 import io.tokenmonitor.bench.Result;
@@ -13,9 +14,7 @@ import io.tokenmonitor.processor.config.ApiTokens;
 import io.tokenmonitor.processor.config.ProcessorConfig;
 import io.tokenmonitor.processor.topology.TokenMonitorTopology;
 import io.tokenmonitor.registry.RestSchemaRegistryClient;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,7 +118,7 @@ public final class QueriesBenchmark implements Callable<Integer> {
     private int measure(BenchStack stack, RequestCorpus corpus, String adminToken, Path stateRoot,
                         List<TokenMonitorProcessor> instances) throws Exception {
         String applicationId = "bench-queries-" + System.currentTimeMillis();
-        List<Integer> ports = freePorts(2);
+        List<Integer> ports = FreePorts.take(2);
         for (int i = 0; i < 2; i++) {
             ProcessorConfig config = ProcessorConfig.defaults()
                 .withApplicationId(applicationId)
@@ -263,20 +262,5 @@ public final class QueriesBenchmark implements Callable<Integer> {
     private static long counted(String body) throws Exception {
         JsonNode requests = JSON.readTree(body).get("requests");
         return requests == null ? -1 : requests.asLong();
-    }
-
-    /** Returns free ports on 127.0.0.1, held open together so they differ, then released for the instances. */
-    private static List<Integer> freePorts(int count) throws Exception {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 }

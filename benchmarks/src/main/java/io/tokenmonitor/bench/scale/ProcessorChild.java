@@ -1,11 +1,9 @@
 package io.tokenmonitor.bench.scale;
 
 import io.tokenmonitor.bench.ExitCleanup;
+import io.tokenmonitor.bench.FreePorts;
 import io.tokenmonitor.bench.Machine;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +50,7 @@ final class ProcessorChild implements AutoCloseable {
 
     /** Starts the processor with the benchmark's own class path, which contains the dev-stack launcher. */
     static ProcessorChild start(Settings settings, Path log) throws IOException {
-        int httpPort = freePort();
+        int httpPort = FreePorts.take(1).get(0);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + settings.heap());
@@ -203,13 +201,5 @@ final class ProcessorChild implements AutoCloseable {
             throw new IllegalStateException("jcmd " + pid() + " " + command + " failed: " + output);
         }
         return output;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Failed to find a free port on 127.0.0.1", e);
-        }
     }
 }

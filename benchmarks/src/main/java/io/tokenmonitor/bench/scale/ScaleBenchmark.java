@@ -7,7 +7,6 @@ import io.tokenmonitor.bench.RequestCorpus;
 import io.tokenmonitor.bench.Result;
 import io.tokenmonitor.bench.Samples;
 import io.tokenmonitor.schema.TokenRequest;
-import io.tokenmonitor.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,28 +90,10 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
     /** Writes one request per user, with reported counts and no texts, spread over the last 30 seconds. */
     private Duration preload(BenchStack stack, RequestCorpus corpus) throws InterruptedException {
-        long started = System.nanoTime();
         Instant base = Instant.now().minusSeconds(30);
         long stepMicros = Math.max(1, 20_000_000L / users);
-        AtomicReference<Exception> firstError = new AtomicReference<>();
-        try (Producer<String, TokenRequest> producer =
-                 Preload.requestProducer(stack, Preload.producerProperties(stack.bootstrapServers()))) {
-            for (long i = 0; i < users; i++) {
-                TokenRequest request = withReportedCounts(corpus.request(i, users, base.plusNanos(i * stepMicros
-                    * 1000)), i);
-                producer.send(new ProducerRecord<>(Topics.TOKEN_REQUESTS.name(), request.getUserId(), request),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            firstError.compareAndSet(null, error);
-                        }
-                    });
-            }
-            producer.flush();
-        }
-        if (firstError.get() != null) {
-            throw new IllegalStateException("Failed to preload the requests", firstError.get());
-        }
-        return Duration.ofNanos(System.nanoTime() - started);
+        return Preload.requests(stack, users,
+            i -> withReportedCounts(corpus.request(i, users, base.plusNanos(i * stepMicros * 1000)), i));
     }
 
     private static TokenRequest withReportedCounts(TokenRequest request, long index) {

@@ -32,7 +32,7 @@ class CalibratedEstimatorTest {
     // count(String) sums its own copy of the counts, so check it against estimate(ContentProfile), whose profile
     // the schemas module's ContentProfilerReferenceTest pins to the previous profiler on the same texts.
     @Test
-    void shouldCountAsEstimateOfProfileOnSharedTexts() {
+    void shouldCountLikeProfileEstimate() {
         Path folder = findSharedRequests();
         List<String> texts = ThroughputBenchmark.readTexts(folder);
 

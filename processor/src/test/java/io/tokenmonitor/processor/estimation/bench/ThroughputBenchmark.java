@@ -70,7 +70,7 @@ public class ThroughputBenchmark {
         return countAll(calibrated);
     }
 
-    /** The exact count of gpt-4o and later OpenAI models, through jtokkit's o200k_base encoding. */
+    /** Counts every text exactly with jtokkit's o200k_base encoding, as for gpt-4o and later OpenAI models. */
     @Benchmark
     public long exactO200k() {
         return countAll(exactO200k);
