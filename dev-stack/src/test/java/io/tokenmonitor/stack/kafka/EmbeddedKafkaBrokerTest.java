@@ -140,8 +140,7 @@ class EmbeddedKafkaBrokerTest {
         admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
             .all().get(30, TimeUnit.SECONDS);
 
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-            .get(topic).partitions().size();
+        int partitions = KafkaTestClients.describeOnceKnown(admin, topic).partitions().size();
         assertEquals(DEFAULT_PARTITIONS, partitions);
     }
 
