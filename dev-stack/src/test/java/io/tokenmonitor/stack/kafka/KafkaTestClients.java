@@ -34,8 +34,8 @@ final class KafkaTestClients {
     }
 
     /**
-     * Describes {@code topic}, asking again while the broker does not know it yet. A topic that was just created
-     * reaches the broker's metadata cache a moment after {@code createTopics} returns.
+     * Describes {@code topic}, retrying while the broker reports it as unknown. A new topic reaches the broker's
+     * metadata cache shortly after {@code createTopics} returns.
      */
     static TopicDescription describeOnceKnown(Admin admin, String topic) throws Exception {
         long deadlineNanos = System.nanoTime() + TIMEOUT.toNanos();
