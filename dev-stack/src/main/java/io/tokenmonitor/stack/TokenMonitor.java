@@ -1,6 +1,7 @@
 package io.tokenmonitor.stack;
 
 import io.tokenmonitor.agent.AgentCommand;
+import io.tokenmonitor.agent.EnvironmentOptionErrors;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class TokenMonitor implements Runnable {
             return AgentCommand.run(Arrays.copyOfRange(args, 1, args.length));
         }
         CommandLine commandLine = new CommandLine(new TokenMonitor());
+        EnvironmentOptionErrors.install(commandLine);
         commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
             LOG.debug("Command failed", exception);
             failedCommand.getErr().println("Error: " + AgentCommand.describe(exception));

@@ -64,6 +64,7 @@ public final class AgentCommand implements Runnable {
      */
     public static CommandLine commandLine(AgentClients clients) {
         CommandLine commandLine = new CommandLine(new AgentCommand(clients));
+        EnvironmentOptionErrors.install(commandLine);
         commandLine.setExecutionExceptionHandler((exception, failedCommand, parseResult) -> {
             failedCommand.getErr().println("Error: " + describe(exception));
             failedCommand.getErr().flush();
