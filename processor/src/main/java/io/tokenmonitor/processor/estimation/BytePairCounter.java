@@ -29,6 +29,7 @@ final class BytePairCounter {
     static final int HEAP_MERGE_MIN_BYTES = 128;
 
     private final Pattern splitPattern;
+    private final PieceSplitter splitter;
     private final RankTable ranks;
     private final LoneSurrogates loneSurrogates;
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
@@ -42,7 +43,23 @@ final class BytePairCounter {
      * @throws IllegalArgumentException if a single byte has no rank
      */
     BytePairCounter(Pattern splitPattern, RankTable ranks, LoneSurrogates loneSurrogates) {
-        this.splitPattern = Objects.requireNonNull(splitPattern, "splitPattern");
+        this(Objects.requireNonNull(splitPattern, "splitPattern"), null, ranks, loneSurrogates);
+    }
+
+    /**
+     * Creates a counter with a hand-written pre-tokenizer, which must return the same pieces as the split
+     * pattern of the ranks' encoding.
+     *
+     * @throws IllegalArgumentException if a single byte has no rank
+     */
+    BytePairCounter(PieceSplitter splitter, RankTable ranks, LoneSurrogates loneSurrogates) {
+        this(null, Objects.requireNonNull(splitter, "splitter"), ranks, loneSurrogates);
+    }
+
+    private BytePairCounter(Pattern splitPattern, PieceSplitter splitter, RankTable ranks,
+        LoneSurrogates loneSurrogates) {
+        this.splitPattern = splitPattern;
+        this.splitter = splitter;
         this.ranks = Objects.requireNonNull(ranks, "ranks");
         this.loneSurrogates = Objects.requireNonNull(loneSurrogates, "loneSurrogates");
 
@@ -62,10 +79,26 @@ final class BytePairCounter {
             return 0;
         }
         Buffers buffer = buffers.get();
-        Matcher matcher = splitPattern.matcher(text);
         long tokens = 0;
-        while (matcher.find()) {
-            tokens += countPiece(text, matcher.start(), matcher.end(), buffer);
+        if (splitter == null) {
+            Matcher matcher = splitPattern.matcher(text);
+            while (matcher.find()) {
+                tokens += countPiece(text, matcher.start(), matcher.end(), buffer);
+            }
+            return tokens;
+        }
+
+        int start = 0;
+        int length = text.length();
+        while (start < length) {
+            int end = splitter.pieceEnd(text, start);
+            if (end < 0) {
+                // No piece starts here, so skip one char as Matcher.find would.
+                start++;
+                continue;
+            }
+            tokens += countPiece(text, start, end, buffer);
+            start = end;
         }
         return tokens;
     }

@@ -66,9 +66,24 @@ final class OpenAiEncodings {
         if (definition == null) {
             return Optional.empty();
         }
-        Map<byte[], Integer> ranks = readRanks(definition.ranksFile());
-        Pattern pattern = Pattern.compile(definition.splitPattern(), Pattern.UNICODE_CHARACTER_CLASS);
-        return Optional.of(new BytePairCounter(pattern, RankTable.of(ranks), definition.loneSurrogates()));
+        RankTable ranks = RankTable.of(readRanks(definition.ranksFile()));
+        if (name.equals("o200k_base")) {
+            return Optional.of(new BytePairCounter(O200kSplitter.INSTANCE, ranks, definition.loneSurrogates()));
+        }
+        return Optional.of(new BytePairCounter(splitPattern(name), ranks, definition.loneSurrogates()));
+    }
+
+    /**
+     * Returns the split pattern of an OpenAI encoding, compiled as jtokkit 1.1.0 compiles it.
+     *
+     * @throws IllegalArgumentException if the name is not an OpenAI encoding
+     */
+    static Pattern splitPattern(String name) {
+        Definition definition = DEFINITIONS.get(name);
+        if (definition == null) {
+            throw new IllegalArgumentException("Unknown OpenAI encoding '" + name + "'");
+        }
+        return Pattern.compile(definition.splitPattern(), Pattern.UNICODE_CHARACTER_CLASS);
     }
 
     private static Map<byte[], Integer> readRanks(String fileName) {
