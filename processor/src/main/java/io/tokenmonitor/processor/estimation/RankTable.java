@@ -1,47 +1,55 @@
 package io.tokenmonitor.processor.estimation;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Byte-pair-encoding ranks: token bytes to rank, in an open-addressing hash table. All token bytes sit in one
- * byte array, and each slot stores the token's hash, so a lookup of a byte range creates no objects and compares
- * bytes only when the hashes match. Immutable and thread-safe.
+ * Byte-pair-encoding ranks: token bytes to rank, in an open-addressing hash table. Each slot is two longs: the
+ * token's first eight bytes, then its rank and length. So a lookup of a byte range creates no objects, and for a
+ * token of up to eight bytes, which most pieces and pairs are, it reads one cache line of the table. Longer
+ * tokens also compare their other bytes in one shared byte array. Two-byte tokens are kept in a direct table of
+ * 65,536 ranks as well, because merging starts from every pair of bytes. Immutable and thread-safe.
  */
 final class RankTable {
 
     /** Returned by {@link #rank} for bytes that are not a token. Larger than every rank. */
     static final int NO_RANK = Integer.MAX_VALUE;
 
-    private static final int EMPTY_SLOT = -1;
+    private static final VarHandle LITTLE_ENDIAN_LONG =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final byte[] tokenBytes;
+    private static final int HEAD_BYTES = 8;
+
+    /**
+     * Per slot: at 2 * slot the first eight bytes, little-endian and padded with zeros; at 2 * slot + 1
+     * {@code rank << 32 | length}, where length 0 marks an empty slot.
+     */
+    private final long[] slots;
+    /** Per slot: the offset of the whole token in {@link #tokenBytes}, read only for tokens over eight bytes. */
     private final int[] tokenOffsets;
-    private final int[] tokenLengths;
-    private final int[] tokenRanks;
-    private final int[] slotHashes;
-    private final int[] slotTokens;
+    private final byte[] tokenBytes;
     private final int slotMask;
+    private final int[] twoByteRanks = new int[1 << 16];
     private final int maxTokenLength;
+    private final int size;
 
-    private RankTable(byte[] tokenBytes, int[] tokenOffsets, int[] tokenLengths, int[] tokenRanks) {
+    private RankTable(byte[] tokenBytes, int[] offsets, int[] lengths, int[] ranks) {
         this.tokenBytes = tokenBytes;
-        this.tokenOffsets = tokenOffsets;
-        this.tokenLengths = tokenLengths;
-        this.tokenRanks = tokenRanks;
-
-        int tokenCount = tokenRanks.length;
+        size = ranks.length;
         // At most half the slots are used, which keeps probe sequences short.
-        int slotCount = Integer.highestOneBit(Math.max(2, tokenCount) * 2 - 1) << 1;
+        int slotCount = Integer.highestOneBit(Math.max(2, size) * 2 - 1) << 1;
         slotMask = slotCount - 1;
-        slotHashes = new int[slotCount];
-        slotTokens = new int[slotCount];
-        Arrays.fill(slotTokens, EMPTY_SLOT);
+        slots = new long[2 * slotCount];
+        tokenOffsets = new int[slotCount];
+        Arrays.fill(twoByteRanks, NO_RANK);
 
         int longest = 0;
-        for (int token = 0; token < tokenCount; token++) {
-            insert(token);
-            longest = Math.max(longest, tokenLengths[token]);
+        for (int token = 0; token < size; token++) {
+            insert(offsets[token], lengths[token], ranks[token]);
+            longest = Math.max(longest, lengths[token]);
         }
         maxTokenLength = longest;
     }
@@ -89,7 +97,7 @@ final class RankTable {
 
     /** Returns the number of tokens. */
     int size() {
-        return tokenRanks.length;
+        return size;
     }
 
     /** Returns the length in bytes of the longest token. */
@@ -99,45 +107,55 @@ final class RankTable {
 
     /** Returns the rank of {@code bytes[offset, offset + length)}, or {@link #NO_RANK} if it is not a token. */
     int rank(byte[] bytes, int offset, int length) {
-        if (length > maxTokenLength) {
+        if (length == 2) {
+            return twoByteRank(bytes[offset], bytes[offset + 1]);
+        }
+        if (length > maxTokenLength || length <= 0) {
             return NO_RANK;
         }
-        int hash = hash(bytes, offset, length);
-        int slot = hash & slotMask;
+        long head = head(bytes, offset, length);
+        int slot = hash(head, bytes, offset, length) & slotMask;
         while (true) {
-            int token = slotTokens[slot];
-            if (token == EMPTY_SLOT) {
+            long rankAndLength = slots[2 * slot + 1];
+            int slotLength = (int) rankAndLength;
+            if (slotLength == 0) {
                 return NO_RANK;
             }
-            if (slotHashes[slot] == hash && tokenEquals(token, bytes, offset, length)) {
-                return tokenRanks[token];
+            if (slotLength == length && slots[2 * slot] == head
+                && (length <= HEAD_BYTES || tailEquals(tokenOffsets[slot], bytes, offset, length))) {
+                return (int) (rankAndLength >>> 32);
             }
             slot = (slot + 1) & slotMask;
         }
     }
 
-    private void insert(int token) {
-        int offset = tokenOffsets[token];
-        int length = tokenLengths[token];
-        int hash = hash(tokenBytes, offset, length);
-        int slot = hash & slotMask;
-        while (slotTokens[slot] != EMPTY_SLOT) {
-            if (slotHashes[slot] == hash && tokenEquals(slotTokens[slot], tokenBytes, offset, length)) {
-                throw new IllegalArgumentException("Invalid ranks: the token with rank " + tokenRanks[token]
-                    + " has the same bytes as the token with rank " + tokenRanks[slotTokens[slot]]);
+    /** Returns the rank of the two bytes, or {@link #NO_RANK} if they are not a token. */
+    int twoByteRank(byte first, byte second) {
+        return twoByteRanks[((first & 0xFF) << 8) | (second & 0xFF)];
+    }
+
+    private void insert(int offset, int length, int rank) {
+        long head = head(tokenBytes, offset, length);
+        int slot = hash(head, tokenBytes, offset, length) & slotMask;
+        while (slots[2 * slot + 1] != 0) {
+            if ((int) slots[2 * slot + 1] == length && slots[2 * slot] == head
+                && (length <= HEAD_BYTES || tailEquals(tokenOffsets[slot], tokenBytes, offset, length))) {
+                throw new IllegalArgumentException("Invalid ranks: the token with rank " + rank
+                    + " has the same bytes as the token with rank " + (slots[2 * slot + 1] >>> 32));
             }
             slot = (slot + 1) & slotMask;
         }
-        slotHashes[slot] = hash;
-        slotTokens[slot] = token;
+        slots[2 * slot] = head;
+        slots[2 * slot + 1] = ((long) rank << 32) | length;
+        tokenOffsets[slot] = offset;
+        if (length == 2) {
+            twoByteRanks[((tokenBytes[offset] & 0xFF) << 8) | (tokenBytes[offset + 1] & 0xFF)] = rank;
+        }
     }
 
-    private boolean tokenEquals(int token, byte[] bytes, int offset, int length) {
-        if (tokenLengths[token] != length) {
-            return false;
-        }
-        int tokenOffset = tokenOffsets[token];
-        for (int i = 0; i < length; i++) {
+    /** Compares the bytes after the first eight. */
+    private boolean tailEquals(int tokenOffset, byte[] bytes, int offset, int length) {
+        for (int i = HEAD_BYTES; i < length; i++) {
             if (tokenBytes[tokenOffset + i] != bytes[offset + i]) {
                 return false;
             }
@@ -145,18 +163,28 @@ final class RankTable {
         return true;
     }
 
-    /**
-     * Hashes a byte range. The loop is a multiplicative hash, whose low bits depend only on the low bits of the
-     * bytes, so the final mix folds the high bits down before the low bits pick the slot.
-     */
-    private static int hash(byte[] bytes, int offset, int length) {
-        int hash = length;
-        int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            hash = (hash + (bytes[i] & 0xFF)) * 0x9E3779B1;
+    /** Returns the first eight bytes of a range, or fewer padded with zeros, as a little-endian long. */
+    private static long head(byte[] bytes, int offset, int length) {
+        if (offset + HEAD_BYTES <= bytes.length) {
+            long word = (long) LITTLE_ENDIAN_LONG.get(bytes, offset);
+            return length >= HEAD_BYTES ? word : word & ((1L << (8 * length)) - 1);
         }
-        hash ^= hash >>> 16;
-        hash *= 0x85EBCA6B;
-        return hash ^ (hash >>> 13);
+        long word = 0;
+        int count = Math.min(length, HEAD_BYTES);
+        for (int i = 0; i < count; i++) {
+            word |= (long) (bytes[offset + i] & 0xFF) << (8 * i);
+        }
+        return word;
+    }
+
+    /** Hashes a byte range from its head and the bytes after it, with a 64-bit multiply and fold at the end. */
+    private static int hash(long head, byte[] bytes, int offset, int length) {
+        long hash = (head + length) * 0x9E3779B97F4A7C15L;
+        for (int i = HEAD_BYTES; i < length; i++) {
+            hash = (hash ^ (bytes[offset + i] & 0xFF)) * 0x100000001B3L;
+        }
+        hash ^= hash >>> 29;
+        hash *= 0xBF58476D1CE4E5B9L;
+        return (int) (hash ^ (hash >>> 32));
     }
 }
