@@ -1,5 +1,15 @@
 package io.tokenmonitor.processor.estimation;
 
+import static io.tokenmonitor.processor.estimation.CodePointFlags.LETTER;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.LOWER_CLASS;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.NUMBER;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.UPPER_CLASS;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.WHITESPACE;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.charCount;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.flagsAt;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.isPunctuation;
+import static io.tokenmonitor.processor.estimation.CodePointFlags.isWhitespace;
+
 /**
  * The o200k_base pre-tokenizer written out by hand. It returns the same pieces as {@code Matcher.find} with
  * o200k_base's split pattern compiled with {@link java.util.regex.Pattern#UNICODE_CHARACTER_CLASS}, which is:
@@ -18,27 +28,6 @@ package io.tokenmonitor.processor.estimation;
 final class O200kSplitter implements PieceSplitter {
 
     static final O200kSplitter INSTANCE = new O200kSplitter();
-
-    /** \s with UNICODE_CHARACTER_CLASS: the White_Space property. */
-    private static final int WHITESPACE = 1;
-    /** \p{L}. */
-    private static final int LETTER = 2;
-    /** \p{N}. */
-    private static final int NUMBER = 4;
-    /** [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}], the class that starts a capitalised word. */
-    private static final int UPPER_CLASS = 8;
-    /** [\p{Ll}\p{Lm}\p{Lo}\p{M}], the class that continues a word. */
-    private static final int LOWER_CLASS = 16;
-    /** Set by {@link #flagsAt} when the code point is a surrogate pair, so it takes two chars. */
-    private static final int TWO_CHARS = 32;
-
-    private static final byte[] BMP_FLAGS = new byte[0x10000];
-
-    static {
-        for (int c = 0; c < BMP_FLAGS.length; c++) {
-            BMP_FLAGS[c] = (byte) classify(c);
-        }
-    }
 
     private O200kSplitter() {
     }
@@ -168,7 +157,7 @@ final class O200kSplitter implements PieceSplitter {
     }
 
     /** Matches \p{N}{1,3}, starting at a number. */
-    private static int matchDigits(String text, int start, int length, int firstFlags) {
+    static int matchDigits(String text, int start, int length, int firstFlags) {
         int position = start + charCount(firstFlags);
         for (int count = 1; count < 3 && position < length; count++) {
             int flags = flagsAt(text, position, length);
@@ -213,12 +202,12 @@ final class O200kSplitter implements PieceSplitter {
      * Matches \s*[\r\n]+, then \s+(?!\S), then \s+, starting at whitespace. Every whitespace char is in the
      * Basic Multilingual Plane, so one char is one code point here.
      */
-    private static int matchWhitespace(String text, int start, int length) {
+    static int matchWhitespace(String text, int start, int length) {
         int runEnd = start;
         int lastNewline = -1;
         while (runEnd < length) {
             char c = text.charAt(runEnd);
-            if (Character.isSurrogate(c) || (BMP_FLAGS[c] & WHITESPACE) == 0) {
+            if (!isWhitespace(c)) {
                 break;
             }
             if (c == '\r' || c == '\n') {
@@ -240,55 +229,4 @@ final class O200kSplitter implements PieceSplitter {
         return runEnd;
     }
 
-    private static boolean isPunctuation(int flags) {
-        return (flags & (WHITESPACE | LETTER | NUMBER)) == 0;
-    }
-
-    private static int charCount(int flags) {
-        return (flags & TWO_CHARS) != 0 ? 2 : 1;
-    }
-
-    /** Returns the class flags of the code point at a position, with {@link #TWO_CHARS} for a surrogate pair. */
-    private static int flagsAt(String text, int position, int length) {
-        char c = text.charAt(position);
-        if (!Character.isHighSurrogate(c) || position + 1 >= length) {
-            return BMP_FLAGS[c];
-        }
-        char next = text.charAt(position + 1);
-        if (!Character.isLowSurrogate(next)) {
-            return BMP_FLAGS[c];
-        }
-        return classify(Character.toCodePoint(c, next)) | TWO_CHARS;
-    }
-
-    private static int classify(int codePoint) {
-        int type = Character.getType(codePoint);
-        int flags = 0;
-        switch (type) {
-            case Character.UPPERCASE_LETTER, Character.TITLECASE_LETTER:
-                flags = LETTER | UPPER_CLASS;
-                break;
-            case Character.LOWERCASE_LETTER:
-                flags = LETTER | LOWER_CLASS;
-                break;
-            case Character.MODIFIER_LETTER, Character.OTHER_LETTER:
-                flags = LETTER | UPPER_CLASS | LOWER_CLASS;
-                break;
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK:
-                flags = UPPER_CLASS | LOWER_CLASS;
-                break;
-            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER:
-                flags = NUMBER;
-                break;
-            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR:
-                flags = WHITESPACE;
-                break;
-            default:
-                break;
-        }
-        if ((codePoint >= 0x9 && codePoint <= 0xD) || codePoint == 0x85) {
-            flags |= WHITESPACE;
-        }
-        return flags;
-    }
 }

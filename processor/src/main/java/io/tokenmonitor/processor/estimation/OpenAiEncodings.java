@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The OpenAI encodings that jtokkit 1.1.0 ships: their split patterns and the ranks files inside jtokkit's jar.
  * The patterns are tiktoken's, written as jtokkit 1.1.0 compiles them, with
- * {@link Pattern#UNICODE_CHARACTER_CLASS}.
+ * {@link Pattern#UNICODE_CHARACTER_CLASS}. cl100k_base and o200k_base are split by hand-written splitters that
+ * return the same pieces, because the regex took most of the counting time.
  */
 final class OpenAiEncodings {
 
@@ -41,15 +42,21 @@ final class OpenAiEncodings {
      * One encoding. jtokkit 1.1.0 splits cl100k_base text with a hand-written parser that encodes an unpaired
      * surrogate as three bytes, and the other encodings with {@code String.getBytes}, which writes {@code '?'}.
      */
-    private record Definition(String ranksFile, String splitPattern, LoneSurrogates loneSurrogates) {
+    private record Definition(String ranksFile, String splitPattern, LoneSurrogates loneSurrogates,
+        Optional<PieceSplitter> splitter) {
     }
 
     private static final Map<String, Definition> DEFINITIONS = Map.of(
-        "r50k_base", new Definition("r50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK),
-        "p50k_base", new Definition("p50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK),
-        "p50k_edit", new Definition("p50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK),
-        "cl100k_base", new Definition("cl100k_base.tiktoken", CL100K_PATTERN, LoneSurrogates.THREE_BYTES),
-        "o200k_base", new Definition("o200k_base.tiktoken", O200K_PATTERN, LoneSurrogates.QUESTION_MARK));
+        "r50k_base", new Definition("r50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK,
+            Optional.empty()),
+        "p50k_base", new Definition("p50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK,
+            Optional.empty()),
+        "p50k_edit", new Definition("p50k_base.tiktoken", R50K_AND_P50K_PATTERN, LoneSurrogates.QUESTION_MARK,
+            Optional.empty()),
+        "cl100k_base", new Definition("cl100k_base.tiktoken", CL100K_PATTERN, LoneSurrogates.THREE_BYTES,
+            Optional.of(Cl100kSplitter.INSTANCE)),
+        "o200k_base", new Definition("o200k_base.tiktoken", O200K_PATTERN, LoneSurrogates.QUESTION_MARK,
+            Optional.of(O200kSplitter.INSTANCE)));
 
     private OpenAiEncodings() {
     }
@@ -67,8 +74,8 @@ final class OpenAiEncodings {
             return Optional.empty();
         }
         RankTable ranks = RankTable.of(readRanks(definition.ranksFile()));
-        if (name.equals("o200k_base")) {
-            return Optional.of(new BytePairCounter(O200kSplitter.INSTANCE, ranks, definition.loneSurrogates()));
+        if (definition.splitter().isPresent()) {
+            return Optional.of(new BytePairCounter(definition.splitter().get(), ranks, definition.loneSurrogates()));
         }
         return Optional.of(new BytePairCounter(splitPattern(name), ranks, definition.loneSurrogates()));
     }

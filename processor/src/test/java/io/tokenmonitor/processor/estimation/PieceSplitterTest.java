@@ -12,12 +12,18 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Checks that {@link O200kSplitter} cuts texts into the same pieces as o200k_base's split pattern. */
-class O200kSplitterTest {
+/**
+ * Checks that {@link O200kSplitter} and {@link Cl100kSplitter} cut texts into the same pieces as the split
+ * patterns of o200k_base and cl100k_base.
+ */
+class PieceSplitterTest {
 
-    private static final Pattern O200K = OpenAiEncodings.splitPattern("o200k_base");
+    private static final Map<String, PieceSplitter> SPLITTERS = Map.of(
+        "o200k_base", O200kSplitter.INSTANCE,
+        "cl100k_base", Cl100kSplitter.INSTANCE);
     private static final long SEED = 77_200_000L;
 
     /** Chars of every category the pattern tells apart, BMP and astral, paired and unpaired surrogates. */
@@ -28,8 +34,11 @@ class O200kSplitterTest {
         "\uD800", "\uDC00", "\uD835\uDC00", "\uD835\uDC1A", "\uD840\uDC00", "\uD835\uDFCE", "\uD834\uDD65",
         "🚀", "\u200D", "\u0000", "_", "-", "$", "€", "İ", "ı"};
 
-    @Test
-    void shouldSplitSharedRequestsAsRegex() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"o200k_base", "cl100k_base"})
+    void shouldSplitSharedRequestsAsRegex(String encoding) {
+        Pattern pattern = OpenAiEncodings.splitPattern(encoding);
+        PieceSplitter splitter = SPLITTERS.get(encoding);
         Path data = sharedRequests();
         List<String> texts = ThroughputBenchmark.readTexts(data);
 
@@ -37,21 +46,28 @@ class O200kSplitterTest {
             String text = texts.get(i);
             int index = i;
 
-            assertEquals(regexPieces(text), splitterPieces(text), () -> "text " + index + " of " + data);
+            assertEquals(regexPieces(pattern, text), splitterPieces(splitter, text),
+                () -> "text " + index + " of " + data + " in " + encoding);
         }
         assertTrue(texts.size() > 800, "only " + texts.size() + " texts");
     }
 
-    @Test
-    void shouldSplitHostileTextsAsRegex() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"o200k_base", "cl100k_base"})
+    void shouldSplitHostileTextsAsRegex(String encoding) {
+        Pattern pattern = OpenAiEncodings.splitPattern(encoding);
+        PieceSplitter splitter = SPLITTERS.get(encoding);
         for (Map.Entry<String, String> text : ExactTokenCounterParityTest.hostileTexts(new Random(SEED)).entrySet()) {
-            assertEquals(regexPieces(text.getValue()), splitterPieces(text.getValue()),
-                () -> "text " + text.getKey() + " (seed " + SEED + ")");
+            assertEquals(regexPieces(pattern, text.getValue()), splitterPieces(splitter, text.getValue()),
+                () -> "text " + text.getKey() + " (seed " + SEED + ") in " + encoding);
         }
     }
 
-    @Test
-    void shouldSplitCategoryMixesAsRegex() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"o200k_base", "cl100k_base"})
+    void shouldSplitCategoryMixesAsRegex(String encoding) {
+        Pattern pattern = OpenAiEncodings.splitPattern(encoding);
+        PieceSplitter splitter = SPLITTERS.get(encoding);
         Random random = new Random(SEED);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder builder = new StringBuilder();
@@ -61,25 +77,25 @@ class O200kSplitterTest {
             }
             String text = builder.toString();
 
-            assertEquals(regexPieces(text), splitterPieces(text),
-                () -> "text " + escape(text) + " (seed " + SEED + ")");
+            assertEquals(regexPieces(pattern, text), splitterPieces(splitter, text),
+                () -> "text " + escape(text) + " (seed " + SEED + ") in " + encoding);
         }
     }
 
-    private static List<String> regexPieces(String text) {
+    private static List<String> regexPieces(Pattern pattern, String text) {
         List<String> pieces = new ArrayList<>();
-        Matcher matcher = O200K.matcher(text);
+        Matcher matcher = pattern.matcher(text);
         while (matcher.find()) {
             pieces.add(matcher.start() + ":" + matcher.end());
         }
         return pieces;
     }
 
-    private static List<String> splitterPieces(String text) {
+    private static List<String> splitterPieces(PieceSplitter splitter, String text) {
         List<String> pieces = new ArrayList<>();
         int start = 0;
         while (start < text.length()) {
-            int end = O200kSplitter.INSTANCE.pieceEnd(text, start);
+            int end = splitter.pieceEnd(text, start);
             if (end < 0) {
                 start++;
                 continue;
