@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class BytePairCounter {
 
-    /** How a surrogate {@code char} without its partner is encoded. */
+    /** Encodings of a surrogate {@code char} without its partner. */
     enum LoneSurrogates {
         /** As the byte {@code '?'}, like {@link String#getBytes} with UTF-8. */
         QUESTION_MARK,
@@ -23,8 +23,8 @@ final class BytePairCounter {
     }
 
     /**
-     * Pieces of at least this many bytes are merged with a heap in O(n log n) steps; shorter ones with a scan for
-     * the lowest rank in each step, which is O(n^2) but faster for short pieces.
+     * Pieces of at least this many bytes are merged with a heap in O(n log n) steps. Shorter ones are merged with
+     * a scan for the lowest rank in each step, which is O(n^2) but faster for short pieces.
      */
     static final int HEAP_MERGE_MIN_BYTES = 128;
 
@@ -37,7 +37,7 @@ final class BytePairCounter {
     /**
      * Creates a counter.
      *
-     * @param splitPattern the pre-tokenizer pattern; each match is one piece
+     * @param splitPattern the pre-tokenizer pattern, whose matches are the pieces
      * @param ranks the token ranks, which must contain every single byte
      * @param loneSurrogates how to encode unpaired surrogates
      * @throws IllegalArgumentException if a single byte has no rank
@@ -120,7 +120,7 @@ final class BytePairCounter {
 
     /** Encodes {@code text[start, end)} as UTF-8 into {@code buffer.bytes} and returns the number of bytes. */
     private int encodeUtf8(String text, int start, int end, Buffers buffer) {
-        // A char takes at most three bytes; a surrogate pair takes four for its two chars.
+        // A char takes at most three bytes, and a surrogate pair takes four for its two chars.
         byte[] bytes = buffer.bytesFor((end - start) * 3);
         int length = 0;
         for (int i = start; i < end; i++) {

@@ -51,7 +51,7 @@ final class Cl100kSplitter implements PieceSplitter {
         return -1;
     }
 
-    /** Matches '(?i:[sdmt]|ll|ve|re); U+017F (long s) matches s. Returns the end, or -1. */
+    /** Matches '(?i:[sdmt]|ll|ve|re) and returns the end, or -1. U+017F (long s) matches s. */
     private static int matchContraction(String text, int start, int length) {
         if (start + 1 >= length || text.charAt(start) != '\'') {
             return -1;

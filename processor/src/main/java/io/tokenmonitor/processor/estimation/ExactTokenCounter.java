@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Counts tokens exactly with a model's own byte-pair encoding. The counts equal jtokkit 1.1.0's
- * {@code Encoding.countTokensOrdinary} for the same encoding; the tests check this on the shared request texts
+ * {@code Encoding.countTokensOrdinary} for the same encoding. The tests check this on the shared request texts
  * and on generated hostile texts. Thread-safe. Obtain instances from {@link ExactTokenizers}.
  *
  * <p>Special-token strings in the text, such as {@code <|endoftext|>}, are counted as ordinary text, the way a

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * to its next estimator. Thread-safe.
  *
  * <p>The OpenAI encodings r50k_base, p50k_base, p50k_edit, cl100k_base and o200k_base are always available,
- * from the ranks files inside the jtokkit 1.1.0 jar; each is loaded on its first use, which takes a noticeable
+ * from the ranks files inside the jtokkit 1.1.0 jar. Each is loaded on its first use, which takes a noticeable
  * fraction of a second. Custom tokenizers are tiktoken-format ranks files in a configured directory, read once by the
  * constructor. The spec named {@code llama3} in the shipped catalogue expects {@code <directory>/llama3.tiktoken}
  * with the 128,000 regular tokens of Llama 3, one {@code <base64 token> <rank>} line each. A custom tokenizer

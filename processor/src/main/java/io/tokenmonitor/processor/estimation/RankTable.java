@@ -24,8 +24,8 @@ final class RankTable {
     private static final int HEAD_BYTES = 8;
 
     /**
-     * Per slot: at 2 * slot the first eight bytes, little-endian and padded with zeros; at 2 * slot + 1
-     * {@code rank << 32 | length}, where length 0 marks an empty slot.
+     * Two longs per slot. The one at 2 * slot is the first eight bytes, little-endian and padded with zeros. The
+     * one at 2 * slot + 1 is {@code rank << 32 | length}, where length 0 marks an empty slot.
      */
     private final long[] slots;
     /** Per slot: the offset of the whole token in {@link #tokenBytes}, read only for tokens over eight bytes. */

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,7 @@ class ExactTokenCounterParityTest {
         // from every OpenAI pattern, so that the custom path is checked on a real vocabulary.
         Map<byte[], Integer> ranks = readJtokkitRanks("o200k_base.tiktoken");
         List<String> lines = new ArrayList<>();
-        ranks.forEach((token, rank) -> lines.add(java.util.Base64.getEncoder().encodeToString(token) + " " + rank));
+        ranks.forEach((token, rank) -> lines.add(Base64.getEncoder().encodeToString(token) + " " + rank));
         Files.write(tempDir.resolve("custom.tiktoken"), lines);
         CustomTokenizerSpec llama3 = ModelCatalog.loadShipped().customTokenizers().stream()
             .filter(spec -> spec.name().equals("llama3"))
@@ -116,7 +118,7 @@ class ExactTokenCounterParityTest {
 
     /**
      * Returns named texts that stress the split pattern, the UTF-8 encoding and both merge paths of
-     * {@link BytePairCounter}: every text is generated from the random source, so the seed reproduces them.
+     * {@link BytePairCounter}. Every text is generated from the random source, so the seed reproduces them.
      */
     static Map<String, String> hostileTexts(Random random) {
         Map<String, String> texts = new LinkedHashMap<>();
@@ -218,7 +220,7 @@ class ExactTokenCounterParityTest {
 
     private static Map<byte[], Integer> readJtokkitRanks(String fileName) throws IOException {
         String resource = "/com/knuddels/jtokkit/" + fileName;
-        try (InputStream stream = com.knuddels.jtokkit.Encodings.class.getResourceAsStream(resource)) {
+        try (InputStream stream = Encodings.class.getResourceAsStream(resource)) {
             BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
             return TiktokenRanks.read(reader, resource, OptionalInt.empty());
         }

@@ -26,7 +26,7 @@ class PieceSplitterTest {
         "cl100k_base", Cl100kSplitter.INSTANCE);
     private static final long SEED = 77_200_000L;
 
-    /** Chars of every category the pattern tells apart, BMP and astral, paired and unpaired surrogates. */
+    /** Chars of every category that the patterns distinguish, BMP and astral, paired and unpaired surrogates. */
     private static final String[] CATEGORY_SAMPLES = {
         "A", "Z", "Ω", "a", "z", "ß", "ǅ", "ʰ", "ー", "漢", "א", "\u0301", "\u0903", "\u20DD", "7", "٣", "Ⅻ", "½",
         " ", " ", " ", "\t", "\n", "\r", "\r\n", "\u00A0", "\u3000", "\u0085", "\u000B", "\f", "\u2028", "\u2029",
