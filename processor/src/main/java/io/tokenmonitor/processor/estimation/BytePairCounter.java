@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * lowest rank is merged, the leftmost on ties, until no pair is a token. The number of parts left is the
  * piece's token count. Special-token strings such as {@code <|endoftext|>} are ordinary text here.
  *
- * <p>Thread-safe. Each thread reuses its own buffers, which grow to the longest piece that thread has counted.
+ * <p>Thread-safe. Each thread reuses its own buffers, which grow with the longest piece. A thread drops them after
+ * a text once its byte buffer is larger than {@link #MAX_RETAINED_BUFFER_BYTES}.
  */
 final class BytePairCounter {
 
@@ -27,6 +28,9 @@ final class BytePairCounter {
      * a scan for the lowest rank in each step, which is O(n^2) but faster for short pieces.
      */
     static final int HEAP_MERGE_MIN_BYTES = 128;
+
+    /** The largest byte buffer a thread keeps between texts, enough for pieces of 16,384 chars. */
+    static final int MAX_RETAINED_BUFFER_BYTES = 3 * 16_384;
 
     private final Pattern splitPattern;
     private final PieceSplitter splitter;
@@ -79,15 +83,25 @@ final class BytePairCounter {
             return 0;
         }
         Buffers buffer = buffers.get();
-        long tokens = 0;
-        if (splitter == null) {
-            Matcher matcher = splitPattern.matcher(text);
-            while (matcher.find()) {
-                tokens += countPiece(text, matcher.start(), matcher.end(), buffer);
-            }
-            return tokens;
+        long tokens = splitter == null ? countRegexPieces(text, buffer) : countSplitterPieces(text, buffer);
+        if (buffer.bytes.length > MAX_RETAINED_BUFFER_BYTES) {
+            // One huge piece should not pin megabytes of buffers per stream thread.
+            buffers.remove();
         }
+        return tokens;
+    }
 
+    private long countRegexPieces(String text, Buffers buffer) {
+        long tokens = 0;
+        Matcher matcher = splitPattern.matcher(text);
+        while (matcher.find()) {
+            tokens += countPiece(text, matcher.start(), matcher.end(), buffer);
+        }
+        return tokens;
+    }
+
+    private long countSplitterPieces(String text, Buffers buffer) {
+        long tokens = 0;
         int start = 0;
         int length = text.length();
         while (start < length) {
