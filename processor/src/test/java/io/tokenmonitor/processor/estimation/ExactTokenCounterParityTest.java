@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +109,26 @@ class ExactTokenCounterParityTest {
 
             assertEquals(JTOKKIT.count("custom", value), counter.count(value),
                 () -> "text " + text.getKey() + " (seed " + SEED + ")");
+        }
+    }
+
+    @Test
+    void shouldCountAlikeOnConcurrentThreads() throws Exception {
+        ExactTokenCounter counter = TOKENIZERS.counterFor("o200k_base").orElseThrow();
+        List<String> texts = new ArrayList<>(hostileTexts(new Random(SEED)).values());
+        List<Long> expected = texts.stream().map(counter::count).toList();
+
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                results.add(pool.submit(() -> texts.stream().map(counter::count).toList()));
+            }
+            for (Future<List<Long>> result : results) {
+                assertEquals(expected, result.get(2, TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
