@@ -113,6 +113,34 @@ class ExactTokenCounterParityTest {
     }
 
     @Test
+    void shouldEqualJtokkitWhenPatternMatchesEmpty() throws IOException {
+        // \S* also matches the empty string between pieces, which counts as no tokens, and whitespace is skipped.
+        Map<byte[], Integer> ranks = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
+        for (int value = 0; value < 256; value++) {
+            ranks.put(new byte[] {(byte) value}, value);
+            lines.add(Base64.getEncoder().encodeToString(new byte[] {(byte) value}) + " " + value);
+        }
+        ranks.put("ab".getBytes(StandardCharsets.UTF_8), 256);
+        lines.add(Base64.getEncoder().encodeToString("ab".getBytes(StandardCharsets.UTF_8)) + " 256");
+        Files.write(tempDir.resolve("empty.tiktoken"), lines);
+        CustomTokenizerSpec spec = new CustomTokenizerSpec(
+            "empty", "empty.tiktoken", "\\S*", OptionalInt.empty(), Map.of());
+        ExactTokenCounter counter = new ExactTokenizers(Optional.of(tempDir), List.of(spec))
+            .counterFor("empty")
+            .orElseThrow();
+        JTOKKIT.register("empty", spec.compiledSplitPattern(), ranks);
+
+        assertEquals(3, counter.count("ab cd"));
+        for (Map.Entry<String, String> text : hostileTexts(new Random(SEED)).entrySet()) {
+            String value = text.getValue();
+
+            assertEquals(JTOKKIT.count("empty", value), counter.count(value),
+                () -> "text " + text.getKey() + " (seed " + SEED + ")");
+        }
+    }
+
+    @Test
     void shouldCountAlikeOnConcurrentThreads() throws Exception {
         ExactTokenCounter counter = TOKENIZERS.counterFor("o200k_base").orElseThrow();
         List<String> texts = new ArrayList<>(hostileTexts(new Random(SEED)).values());
