@@ -77,7 +77,7 @@ final class BytePairCounter {
         }
     }
 
-    /** Returns the number of tokens of a text; 0 for a null or empty text. */
+    /** Returns the number of tokens of a text, or 0 for a null or empty text. */
     long count(String text) {
         if (text == null || text.isEmpty()) {
             return 0;
@@ -220,7 +220,7 @@ final class BytePairCounter {
     }
 
     /**
-     * Merges a long piece whose parts form a linked list over their start offsets. A min-heap holds
+     * Merges a long piece whose parts form a linked list over their start offsets. A min-heap contains
      * {@code rank << 32 | start} for each pair, so the lowest rank comes first and the leftmost start breaks
      * ties. Entries made stale by a merge are skipped when they surface. Returns the number of parts left.
      */

@@ -7,11 +7,11 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * Byte-pair-encoding ranks: token bytes to rank, in an open-addressing hash table. Each slot is two longs: the
- * token's first eight bytes, then its rank and length. So a lookup of a byte range creates no objects, and for a
- * token of up to eight bytes, which most pieces and pairs are, it reads one cache line of the table. Longer
- * tokens also compare their other bytes in one shared byte array. Two-byte tokens are kept in a direct table of
- * 65,536 ranks as well, because merging starts from every pair of bytes. Immutable and thread-safe.
+ * Byte-pair-encoding ranks, from token bytes to rank, in an open-addressing hash table. Each slot is two longs,
+ * the token's first eight bytes and then its rank and length. So a lookup of a byte range creates no objects, and
+ * for a token of up to eight bytes it reads one cache line of the table. Longer tokens also compare their other
+ * bytes in one shared byte array. Two-byte tokens are kept in a direct table of 65,536 ranks as well, because
+ * merging starts from every pair of bytes. Immutable and thread-safe.
  */
 final class RankTable {
 
