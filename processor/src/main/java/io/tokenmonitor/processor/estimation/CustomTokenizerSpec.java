@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * What it takes to register a tiktoken-format tokenizer file as a custom jtokkit encoding.
+ * What it takes to register a tiktoken-format tokenizer file as a custom exact tokenizer.
  *
  * @param name the tokenizer name that catalogue entries refer to, for example {@code llama3}
  * @param fileName the ranks file inside the configured tokenizer directory, for example {@code llama3.tiktoken}.

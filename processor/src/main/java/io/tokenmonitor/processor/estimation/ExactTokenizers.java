@@ -1,8 +1,6 @@
 package io.tokenmonitor.processor.estimation;
 
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.GptBytePairEncodingParams;
+import io.tokenmonitor.processor.estimation.BytePairCounter.LoneSurrogates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Finds the exact token counter for a tokenizer name, or nothing, so that an estimator chain can fall through
  * to its next estimator. Thread-safe.
  *
- * <p>The OpenAI encodings r50k_base, p50k_base, p50k_edit, cl100k_base and o200k_base ship inside jtokkit
- * 1.1.0 and are always available; each is loaded on its first use, which takes a noticeable fraction of a
- * second. Custom tokenizers are tiktoken-format ranks files in a configured directory, read once by the
+ * <p>The OpenAI encodings r50k_base, p50k_base, p50k_edit, cl100k_base and o200k_base are always available,
+ * from the ranks files inside the jtokkit 1.1.0 jar. Each is loaded on its first use, which takes a noticeable
+ * fraction of a second. Custom tokenizers are tiktoken-format ranks files in a configured directory, read once by the
  * constructor. The spec named {@code llama3} in the shipped catalogue expects {@code <directory>/llama3.tiktoken}
  * with the 128,000 regular tokens of Llama 3, one {@code <base64 token> <rank>} line each. A custom tokenizer
  * whose file is missing is skipped and its lookups return empty. This project ships no tokenizer file.
@@ -36,7 +34,6 @@ public final class ExactTokenizers {
 
     private static final Logger log = LoggerFactory.getLogger(ExactTokenizers.class);
 
-    private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
     private final Set<String> loadedCustomTokenizers = new HashSet<>();
     private final ConcurrentMap<String, ExactTokenCounter> counters = new ConcurrentHashMap<>();
 
@@ -90,7 +87,7 @@ public final class ExactTokenizers {
         }
         // A null result is not stored, so unknown names are looked up again, which is cheap.
         ExactTokenCounter counter = counters.computeIfAbsent(tokenizerName,
-            name -> registry.getEncoding(name).map(ExactTokenCounter::new).orElse(null));
+            name -> OpenAiEncodings.load(name).map(bytePairs -> new ExactTokenCounter(name, bytePairs)).orElse(null));
         return Optional.ofNullable(counter);
     }
 
@@ -120,8 +117,11 @@ public final class ExactTokenizers {
         }
         validateSpecialTokenIds(file, spec, ranks);
 
-        registry.registerGptBytePairEncoding(new GptBytePairEncodingParams(
-            spec.name(), spec.compiledSplitPattern(), ranks, spec.specialTokens()));
+        // jtokkit 1.1.0 encodes each match of a custom pattern with String.getBytes, which writes '?' for an
+        // unpaired surrogate.
+        BytePairCounter bytePairs = new BytePairCounter(spec.compiledSplitPattern(), RankTable.of(ranks),
+            LoneSurrogates.QUESTION_MARK);
+        counters.put(spec.name(), new ExactTokenCounter(spec.name(), bytePairs));
         loadedCustomTokenizers.add(spec.name());
         log.info("Loaded tokenizer {} from {}: {} ranks", spec.name(), file, ranks.size());
     }

@@ -30,40 +30,50 @@ final class TiktokenRanks {
      * @throws IOException if the file cannot be read
      */
     static Map<byte[], Integer> read(Path file, OptionalInt expectedCount) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(reader, file.toString(), expectedCount);
+        }
+    }
+
+    /**
+     * Reads and validates ranks from a reader, which stays open, as {@link #read(Path, OptionalInt)} does.
+     *
+     * @param file the file or resource name that error messages contain
+     */
+    static Map<byte[], Integer> read(BufferedReader reader, String file, OptionalInt expectedCount)
+        throws IOException {
         Map<byte[], Integer> ranks = new LinkedHashMap<>();
         Map<Integer, Integer> lineByRank = new HashMap<>();
         Map<String, Integer> lineByToken = new HashMap<>();
         boolean[] singleBytes = new boolean[BYTE_VALUES];
 
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNumber = 0;
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNumber++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] parts = line.strip().split(" ");
-                if (parts.length != 2) {
-                    throw invalid(file, lineNumber, "expected '<base64 token> <rank>'");
-                }
-
-                byte[] token = decodeToken(file, lineNumber, parts[0]);
-                int rank = parseRank(file, lineNumber, parts[1]);
-                Integer earlierRankLine = lineByRank.putIfAbsent(rank, lineNumber);
-                if (earlierRankLine != null) {
-                    throw invalid(file, lineNumber, "rank " + rank + " already appeared on line " + earlierRankLine);
-                }
-                Integer earlierTokenLine = lineByToken.putIfAbsent(parts[0], lineNumber);
-                if (earlierTokenLine != null) {
-                    throw invalid(file, lineNumber, "token already appeared on line " + earlierTokenLine);
-                }
-
-                if (token.length == 1) {
-                    singleBytes[token[0] & 0xFF] = true;
-                }
-                ranks.put(token, rank);
+        int lineNumber = 0;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            lineNumber++;
+            if (line.isBlank()) {
+                continue;
             }
+            String[] parts = line.strip().split(" ");
+            if (parts.length != 2) {
+                throw invalid(file, lineNumber, "expected '<base64 token> <rank>'");
+            }
+
+            byte[] token = decodeToken(file, lineNumber, parts[0]);
+            int rank = parseRank(file, lineNumber, parts[1]);
+            Integer earlierRankLine = lineByRank.putIfAbsent(rank, lineNumber);
+            if (earlierRankLine != null) {
+                throw invalid(file, lineNumber, "rank " + rank + " already appeared on line " + earlierRankLine);
+            }
+            Integer earlierTokenLine = lineByToken.putIfAbsent(parts[0], lineNumber);
+            if (earlierTokenLine != null) {
+                throw invalid(file, lineNumber, "token already appeared on line " + earlierTokenLine);
+            }
+
+            if (token.length == 1) {
+                singleBytes[token[0] & 0xFF] = true;
+            }
+            ranks.put(token, rank);
         }
 
         validateSingleBytes(file, singleBytes);
@@ -75,7 +85,7 @@ final class TiktokenRanks {
         return ranks;
     }
 
-    private static byte[] decodeToken(Path file, int lineNumber, String base64) {
+    private static byte[] decodeToken(String file, int lineNumber, String base64) {
         byte[] token;
         try {
             token = Base64.getDecoder().decode(base64);
@@ -88,7 +98,7 @@ final class TiktokenRanks {
         return token;
     }
 
-    private static int parseRank(Path file, int lineNumber, String text) {
+    private static int parseRank(String file, int lineNumber, String text) {
         int rank;
         try {
             rank = Integer.parseInt(text);
@@ -102,7 +112,7 @@ final class TiktokenRanks {
     }
 
     /** Rejects the file unless every byte has a rank of its own, because byte-pair merging starts from bytes. */
-    private static void validateSingleBytes(Path file, boolean[] singleBytes) {
+    private static void validateSingleBytes(String file, boolean[] singleBytes) {
         for (int value = 0; value < BYTE_VALUES; value++) {
             if (!singleBytes[value]) {
                 throw new IllegalArgumentException("Invalid tokenizer file " + file + ": no rank for the single byte "
@@ -111,7 +121,7 @@ final class TiktokenRanks {
         }
     }
 
-    private static IllegalArgumentException invalid(Path file, int lineNumber, String problem) {
+    private static IllegalArgumentException invalid(String file, int lineNumber, String problem) {
         return new IllegalArgumentException("Invalid tokenizer file " + file + " line " + lineNumber + ": " + problem);
     }
 }

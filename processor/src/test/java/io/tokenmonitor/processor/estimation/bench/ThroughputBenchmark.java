@@ -2,6 +2,9 @@ package io.tokenmonitor.processor.estimation.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
 import io.tokenmonitor.processor.estimation.CalibratedEstimator;
 import io.tokenmonitor.processor.estimation.ExactTokenizers;
 import io.tokenmonitor.processor.estimation.ModelFamily;
@@ -53,7 +56,12 @@ public class ThroughputBenchmark {
     private final TokenCounter fourCharacters = new FourCharactersPerToken();
     private final TokenCounter calibrated = CalibratedEstimator.forFamily(ModelFamily.LLAMA3);
 
-    private final TokenCounter exactO200k = ExactTokenizers.openAiOnly().counterFor("o200k_base").orElseThrow();
+    private final EncodingRegistry jtokkit = Encodings.newLazyEncodingRegistry();
+    private final Encoding jtokkitO200k = jtokkit.getEncoding("o200k_base").orElseThrow();
+    private final Encoding jtokkitCl100k = jtokkit.getEncoding("cl100k_base").orElseThrow();
+    private final ExactTokenizers exactTokenizers = ExactTokenizers.openAiOnly();
+    private final TokenCounter bytePairO200k = exactTokenizers.counterFor("o200k_base").orElseThrow();
+    private final TokenCounter bytePairCl100k = exactTokenizers.counterFor("cl100k_base").orElseThrow();
 
     @Setup
     public void loadTexts() {
@@ -70,10 +78,39 @@ public class ThroughputBenchmark {
         return countAll(calibrated);
     }
 
-    /** Counts every text exactly with jtokkit's o200k_base encoding, as for gpt-4o and later OpenAI models. */
+    /**
+     * Counts every text exactly with jtokkit 1.1.0's o200k_base encoding, as for gpt-4o and later OpenAI models.
+     * This was ExactTokenCounter's implementation before its own byte-pair counter, which must give equal counts.
+     */
     @Benchmark
     public long exactO200k() {
-        return countAll(exactO200k);
+        long tokens = 0;
+        for (String text : texts) {
+            tokens += jtokkitO200k.countTokensOrdinary(text);
+        }
+        return tokens;
+    }
+
+    /** Counts every text with ExactTokenCounter for o200k_base, the project's own byte-pair counter. */
+    @Benchmark
+    public long bytePairO200k() {
+        return countAll(bytePairO200k);
+    }
+
+    /** Counts every text exactly with jtokkit 1.1.0's cl100k_base encoding, which splits without a regex. */
+    @Benchmark
+    public long exactCl100k() {
+        long tokens = 0;
+        for (String text : texts) {
+            tokens += jtokkitCl100k.countTokensOrdinary(text);
+        }
+        return tokens;
+    }
+
+    /** Counts every text with ExactTokenCounter for cl100k_base. */
+    @Benchmark
+    public long bytePairCl100k() {
+        return countAll(bytePairCl100k);
     }
 
     private long countAll(TokenCounter counter) {
