@@ -8,6 +8,12 @@ public final class StoreKeys {
 
     public static final char SEPARATOR = '\u0000';
 
+    /** Digits of a zero-padded time in a key: every non-negative long fits. */
+    private static final int TIME_DIGITS = 19;
+
+    /** Digits of a zero-padded threshold percent in a key. */
+    private static final int THRESHOLD_DIGITS = 4;
+
     private StoreKeys() {
     }
 
@@ -26,7 +32,7 @@ public final class StoreKeys {
      * returns a user's requests newest first.
      */
     public static String recentRequestKey(String userId, long timestampMs, String requestId) {
-        return recentRequestPrefix(userId) + String.format("%019d", Long.MAX_VALUE - timestampMs)
+        return recentRequestPrefix(userId) + zeroPadded(Long.MAX_VALUE - timestampMs, TIME_DIGITS)
             + SEPARATOR + requestId;
     }
 
@@ -41,7 +47,30 @@ public final class StoreKeys {
      */
     public static String alertKey(String userId, String periodName, long timestampMs, int thresholdPercent,
                                   String alertId) {
-        return alertPrefix(userId, periodName) + String.format("%019d", timestampMs) + SEPARATOR
-            + String.format("%04d", thresholdPercent) + SEPARATOR + alertId;
+        return alertPrefix(userId, periodName) + zeroPadded(timestampMs, TIME_DIGITS) + SEPARATOR
+            + zeroPadded(thresholdPercent, THRESHOLD_DIGITS) + SEPARATOR + alertId;
+    }
+
+    /**
+     * Returns {@code value} in decimal, padded to {@code width} characters with zeros after any minus sign, as
+     * {@code String.format("%0<width>d", value)} does. Keys are built per record, and JDK 17's formatter matches
+     * its format string with a regex on every call, which showed in thread dumps of the stream thread.
+     */
+    static String zeroPadded(long value, int width) {
+        String digits = Long.toString(value);
+        if (digits.length() >= width) {
+            return digits;
+        }
+
+        StringBuilder padded = new StringBuilder(width);
+        int firstDigit = 0;
+        if (value < 0) {
+            padded.append('-');
+            firstDigit = 1;
+        }
+        for (int length = digits.length(); length < width; length++) {
+            padded.append('0');
+        }
+        return padded.append(digits, firstDigit, digits.length()).toString();
     }
 }
