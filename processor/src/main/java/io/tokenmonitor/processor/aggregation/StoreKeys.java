@@ -8,6 +8,9 @@ public final class StoreKeys {
 
     public static final char SEPARATOR = '\u0000';
 
+    /** The character after a user id in the key of the user's recent-request count. */
+    private static final char COUNT_MARK = '\u0001';
+
     /** Digits of a zero-padded time in a key: every non-negative long fits. */
     private static final int TIME_DIGITS = 19;
 
@@ -25,6 +28,20 @@ public final class StoreKeys {
     /** Returns the prefix shared by every recent-request key of a user. */
     public static String recentRequestPrefix(String userId) {
         return userId + SEPARATOR;
+    }
+
+    /**
+     * Returns the key of a user's count of recent requests. It ends with {@code \u0001} where request keys have
+     * the separator, so no prefix scan of the user's requests returns it.
+     */
+    public static String recentRequestCountKey(String userId) {
+        return userId + COUNT_MARK;
+    }
+
+    /** Returns a key after every recent-request key of a user and before the user's count key. */
+    public static String recentRequestUpperBound(String userId) {
+        // Request keys continue the prefix with a digit, and ':' follows '9'.
+        return recentRequestPrefix(userId) + ':';
     }
 
     /**

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -362,6 +363,70 @@ class TokenMonitorTopologyTest {
         assertEquals(100, userOneEntries);
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(4).toEpochMilli(), "r4")));
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(5).toEpochMilli(), "r5")));
+    }
+
+    @Test
+    void recentRequestCountStopsAtHundred() {
+        for (int i = 0; i < 105; i++) {
+            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(i))
+                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        }
+
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        byte[] count = store.get(StoreKeys.recentRequestCountKey("user-1"));
+        assertNotNull(count);
+        assertEquals(100, ByteBuffer.wrap(count).getInt());
+        assertEquals(100, recentEntries(store, "user-1"));
+    }
+
+    @Test
+    void storeWithoutCountIsTrimmedOnce() {
+        fixture.send(request().setRequestId("first").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        byte[] firstValue = store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "first"));
+        // A store written before counts were kept: 150 requests and no count entry.
+        store.delete(StoreKeys.recentRequestCountKey("user-1"));
+        for (int i = 1; i < 150; i++) {
+            store.put(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(i).toEpochMilli(), "old" + i),
+                firstValue);
+        }
+
+        fixture.send(request().setRequestId("new").setTimestamp(MARCH.plusSeconds(200))
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+
+        assertEquals(100, recentEntries(store, "user-1"));
+        assertEquals(100, ByteBuffer.wrap(store.get(StoreKeys.recentRequestCountKey("user-1"))).getInt());
+        assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(200).toEpochMilli(), "new")));
+        assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(51).toEpochMilli(), "old51")));
+        assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(50).toEpochMilli(), "old50")));
+    }
+
+    @Test
+    void olderRequestPastLimitIsNotKept() {
+        for (int i = 0; i < 100; i++) {
+            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
+                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        }
+
+        fixture.send(request().setRequestId("older").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        assertEquals(100, recentEntries(store, "user-1"));
+        assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "older")));
+        assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(100).toEpochMilli(), "r0")));
+    }
+
+    private static long recentEntries(KeyValueStore<String, byte[]> store, String userId) {
+        long entries = 0;
+        try (var iterator = store.prefixScan(StoreKeys.recentRequestPrefix(userId), new StringSerializer())) {
+            while (iterator.hasNext()) {
+                iterator.next();
+                entries++;
+            }
+        }
+        return entries;
     }
 
     private static String header(TestRecord<String, byte[]> record, String name) {
