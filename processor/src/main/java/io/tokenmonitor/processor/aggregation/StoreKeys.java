@@ -38,12 +38,6 @@ public final class StoreKeys {
         return userId + COUNT_MARK;
     }
 
-    /** Returns a key after every recent-request key of a user and before the user's count key. */
-    public static String recentRequestUpperBound(String userId) {
-        // Request keys continue the prefix with a digit, and ':' follows '9'.
-        return recentRequestPrefix(userId) + ':';
-    }
-
     /**
      * Returns the key of one recent request. The timestamp is inverted and zero-padded so a prefix scan
      * returns a user's requests newest first.

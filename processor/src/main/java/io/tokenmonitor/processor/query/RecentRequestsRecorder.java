@@ -5,6 +5,7 @@ import io.tokenmonitor.schema.TokenUsage;
 import io.tokenmonitor.serde.AvroSerde;
 import io.tokenmonitor.topics.Topics;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,9 +21,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code storeName}, and forwards every record unchanged.
  *
  * <p>The store contains each {@link TokenUsage} already encoded in the wire format of the token-usage topic, and
- * one count entry per user under {@link StoreKeys#recentRequestCountKey}, outside the user's prefix scans. With
- * the count, a new request costs a few point lookups, and only the requests past the limit are read, oldest
- * first. A user without a count entry, from a store written before counts were kept, is counted once by a scan.
+ * one entry per user under {@link StoreKeys#recentRequestCountKey}, outside the user's prefix scans, with the
+ * number of kept requests and the key of the oldest. A new request then costs a few point lookups and a short
+ * reverse range that starts at the oldest kept key. Ranges that reach past it would step over the tombstones of
+ * every request deleted before, which RocksDB keeps until a compaction. A user without a count entry, from a
+ * store written before counts were kept, is counted and trimmed once by a scan.
  */
 public final class RecentRequestsRecorder implements FixedKeyProcessor<String, TokenUsage, TokenUsage> {
 
@@ -34,6 +37,22 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
     private final AvroSerde<TokenUsage> usageSerde;
     private FixedKeyProcessorContext<String, TokenUsage> context;
     private KeyValueStore<String, byte[]> recent;
+
+    /** A user's count entry: how many requests are kept, and the key of the oldest of them. */
+    record RecentCount(int count, String oldestKey) {
+
+        byte[] encode() {
+            byte[] key = oldestKey.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(Integer.BYTES + key.length).putInt(count).put(key).array();
+        }
+
+        static RecentCount decode(byte[] stored) {
+            ByteBuffer buffer = ByteBuffer.wrap(stored);
+            int count = buffer.getInt();
+            return new RecentCount(count, new String(stored, Integer.BYTES, stored.length - Integer.BYTES,
+                StandardCharsets.UTF_8));
+        }
+    }
 
     public RecentRequestsRecorder(String storeName, AvroSerde<TokenUsage> usageSerde) {
         this.storeName = storeName;
@@ -55,55 +74,69 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
         boolean isNew = recent.get(key) == null;
         recent.put(key, usageSerde.serialize(Topics.TOKEN_USAGE.name(), usage));
         if (isNew) {
-            updateCount(userId);
+            RecentCount recentCount = keep(userId, key);
+            recent.put(StoreKeys.recentRequestCountKey(userId), recentCount.encode());
         }
         context.forward(record);
     }
 
-    /** Adds the new request to the user's count and deletes the oldest requests past the limit. */
-    private void updateCount(String userId) {
-        String countKey = StoreKeys.recentRequestCountKey(userId);
-        byte[] stored = recent.get(countKey);
-        int count = stored != null ? decodeCount(stored) + 1 : countByScan(userId);
-        if (count > MAX_RECENT_REQUESTS) {
-            deleteOldest(userId, count - MAX_RECENT_REQUESTS);
-            count = MAX_RECENT_REQUESTS;
+    /** Counts a new request of the user and deletes the oldest request past the limit. */
+    private RecentCount keep(String userId, String newKey) {
+        byte[] stored = recent.get(StoreKeys.recentRequestCountKey(userId));
+        if (stored == null) {
+            return trimByScan(userId);
         }
-        recent.put(countKey, encodeCount(count));
+
+        RecentCount before = RecentCount.decode(stored);
+        int count = before.count() + 1;
+        if (newKey.compareTo(before.oldestKey()) > 0) {
+            // Keys sort newest first, so the new request is older than every kept one.
+            if (count > MAX_RECENT_REQUESTS) {
+                recent.delete(newKey);
+                return before;
+            }
+            return new RecentCount(count, newKey);
+        }
+        if (count <= MAX_RECENT_REQUESTS) {
+            return new RecentCount(count, before.oldestKey());
+        }
+
+        String nextOldest = keyBefore(userId, before.oldestKey());
+        if (nextOldest == null) {
+            // The stored oldest key is missing, so the count cannot be trusted either.
+            return trimByScan(userId);
+        }
+        recent.delete(before.oldestKey());
+        return new RecentCount(MAX_RECENT_REQUESTS, nextOldest);
     }
 
-    private int countByScan(String userId) {
-        int count = 0;
+    /**
+     * Returns the key just before {@code oldestKey} in the user's requests, or null when {@code oldestKey} is not
+     * the last key of the user's requests.
+     */
+    private String keyBefore(String userId, String oldestKey) {
+        try (KeyValueIterator<String, byte[]> iterator =
+                 recent.reverseRange(StoreKeys.recentRequestPrefix(userId), oldestKey)) {
+            if (!iterator.hasNext() || !iterator.next().key.equals(oldestKey) || !iterator.hasNext()) {
+                return null;
+            }
+            return iterator.next().key;
+        }
+    }
+
+    /** Counts the user's requests with a scan, deletes those past the newest hundred, and returns what is kept. */
+    private RecentCount trimByScan(String userId) {
+        List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> iterator =
                  recent.prefixScan(StoreKeys.recentRequestPrefix(userId), KEY_SERIALIZER)) {
             while (iterator.hasNext()) {
-                iterator.next();
-                count++;
+                keys.add(iterator.next().key);
             }
         }
-        return count;
-    }
-
-    private void deleteOldest(String userId, int excess) {
-        String prefix = StoreKeys.recentRequestPrefix(userId);
-        List<String> oldest = new ArrayList<>(excess);
-        // Keys list a user's requests newest first, so the reverse range starts at the oldest.
-        try (KeyValueIterator<String, byte[]> iterator =
-                 recent.reverseRange(prefix, StoreKeys.recentRequestUpperBound(userId))) {
-            while (iterator.hasNext() && oldest.size() < excess) {
-                oldest.add(iterator.next().key);
-            }
-        }
-        for (String key : oldest) {
+        for (String key : keys.subList(Math.min(keys.size(), MAX_RECENT_REQUESTS), keys.size())) {
             recent.delete(key);
         }
-    }
-
-    static byte[] encodeCount(int count) {
-        return ByteBuffer.allocate(Integer.BYTES).putInt(count).array();
-    }
-
-    static int decodeCount(byte[] stored) {
-        return ByteBuffer.wrap(stored).getInt();
+        int keptCount = Math.min(keys.size(), MAX_RECENT_REQUESTS);
+        return new RecentCount(keptCount, keys.get(keptCount - 1));
     }
 }

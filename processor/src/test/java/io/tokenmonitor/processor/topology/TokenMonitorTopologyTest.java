@@ -418,6 +418,26 @@ class TokenMonitorTopologyTest {
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(100).toEpochMilli(), "r0")));
     }
 
+    @Test
+    void olderRequestWithinLimitIsDroppedFirst() {
+        for (int i = 0; i < 50; i++) {
+            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
+                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        }
+        fixture.send(request().setRequestId("older").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        for (int i = 50; i < 110; i++) {
+            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
+                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        }
+
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        assertEquals(100, recentEntries(store, "user-1"));
+        assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "older")));
+        assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(109).toEpochMilli(), "r9")));
+        assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(110).toEpochMilli(), "r10")));
+    }
+
     private static long recentEntries(KeyValueStore<String, byte[]> store, String userId) {
         long entries = 0;
         try (var iterator = store.prefixScan(StoreKeys.recentRequestPrefix(userId), new StringSerializer())) {
