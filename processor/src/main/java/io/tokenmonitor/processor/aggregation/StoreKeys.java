@@ -8,6 +8,12 @@ public final class StoreKeys {
 
     public static final char SEPARATOR = '\u0000';
 
+    /**
+     * The key of the marker that every user of a recent-requests store has a count entry. It starts with a
+     * control character, so it is no user's key and outside every user's prefix scan.
+     */
+    public static final String RECENT_REQUEST_COUNTS_MARKER = "\u0001recent-request-counts";
+
     /** The character after a user id in the key of the user's recent-request count. */
     private static final char COUNT_MARK = '\u0001';
 

@@ -24,8 +24,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one entry per user under {@link StoreKeys#recentRequestCountKey}, outside the user's prefix scans, with the
  * number of kept requests and the key of the oldest. A new request then costs a few point lookups and a short
  * reverse range that starts at the oldest kept key. Ranges that reach past it would step over the tombstones of
- * every request deleted before, which RocksDB keeps until a compaction. A user without a count entry, from a
- * store written before counts were kept, is counted and trimmed once by a scan.
+ * every request deleted before, which RocksDB keeps until a compaction.
+ *
+ * <p>A store that was empty when this recorder first used it gets a marker entry, {@link
+ * StoreKeys#RECENT_REQUEST_COUNTS_MARKER}, and in such a store a user without a count entry is a new user. In a
+ * store written before counts were kept, a user without a count entry is counted and trimmed once by a scan.
  */
 public final class RecentRequestsRecorder implements FixedKeyProcessor<String, TokenUsage, TokenUsage> {
 
@@ -37,6 +40,8 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
     private final AvroSerde<TokenUsage> usageSerde;
     private FixedKeyProcessorContext<String, TokenUsage> context;
     private KeyValueStore<String, byte[]> recent;
+    // Whether every user of the store has a count entry; null until the first record is processed.
+    private Boolean countsComplete;
 
     /** A user's count entry: how many requests are kept, and the key of the oldest of them. */
     record RecentCount(int count, String oldestKey) {
@@ -71,6 +76,9 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
         String userId = usage.getUserId();
         String key = StoreKeys.recentRequestKey(userId, usage.getTimestamp().toEpochMilli(), usage.getRequestId());
         // A replay after the deduplication horizon writes the same key again, which must not count twice.
+        if (countsComplete == null) {
+            countsComplete = checkCountsComplete();
+        }
         boolean isNew = recent.get(key) == null;
         recent.put(key, usageSerde.serialize(Topics.TOKEN_USAGE.name(), usage));
         if (isNew) {
@@ -84,7 +92,7 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
     private RecentCount keep(String userId, String newKey) {
         byte[] stored = recent.get(StoreKeys.recentRequestCountKey(userId));
         if (stored == null) {
-            return trimByScan(userId);
+            return countsComplete ? new RecentCount(1, newKey) : trimByScan(userId);
         }
 
         RecentCount before = RecentCount.decode(stored);
@@ -108,6 +116,23 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
         }
         recent.delete(before.oldestKey());
         return new RecentCount(MAX_RECENT_REQUESTS, nextOldest);
+    }
+
+    /**
+     * Returns whether the store has the marker, writing it when the store is empty. It runs while a record is
+     * processed, because a put outside processing has no record context for the changelog.
+     */
+    private boolean checkCountsComplete() {
+        if (recent.get(StoreKeys.RECENT_REQUEST_COUNTS_MARKER) != null) {
+            return true;
+        }
+        try (KeyValueIterator<String, byte[]> iterator = recent.all()) {
+            if (iterator.hasNext()) {
+                return false;
+            }
+        }
+        recent.put(StoreKeys.RECENT_REQUEST_COUNTS_MARKER, new byte[] {1});
+        return true;
     }
 
     /**

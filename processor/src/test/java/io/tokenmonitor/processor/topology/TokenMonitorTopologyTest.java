@@ -381,15 +381,11 @@ class TokenMonitorTopologyTest {
 
     @Test
     void storeWithoutCountIsTrimmedOnce() {
-        fixture.send(request().setRequestId("first").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        // A store written before counts were kept: 150 requests, no count entry and no marker.
         KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
-        byte[] firstValue = store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "first"));
-        // A store written before counts were kept: 150 requests and no count entry.
-        store.delete(StoreKeys.recentRequestCountKey("user-1"));
-        for (int i = 1; i < 150; i++) {
+        for (int i = 0; i < 150; i++) {
             store.put(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(i).toEpochMilli(), "old" + i),
-                firstValue);
+                new byte[] {0});
         }
 
         fixture.send(request().setRequestId("new").setTimestamp(MARCH.plusSeconds(200))
@@ -397,9 +393,21 @@ class TokenMonitorTopologyTest {
 
         assertEquals(100, recentEntries(store, "user-1"));
         assertEquals(100, ByteBuffer.wrap(store.get(StoreKeys.recentRequestCountKey("user-1"))).getInt());
+        assertNull(store.get(StoreKeys.RECENT_REQUEST_COUNTS_MARKER));
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(200).toEpochMilli(), "new")));
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(51).toEpochMilli(), "old51")));
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(50).toEpochMilli(), "old50")));
+    }
+
+    @Test
+    void emptyStoreGetsCountsMarker() {
+        fixture.send(request().setRequestId("first").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        assertNotNull(store.get(StoreKeys.RECENT_REQUEST_COUNTS_MARKER));
+        assertEquals(1, ByteBuffer.wrap(store.get(StoreKeys.recentRequestCountKey("user-1"))).getInt());
+        assertEquals(1, recentEntries(store, "user-1"));
     }
 
     @Test
