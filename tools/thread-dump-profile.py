@@ -33,10 +33,13 @@ CATEGORIES = [
 
 
 def thread_stack(pid, name_pattern):
-    """Returns the frames of the first thread whose name matches name_pattern, or None when the JVM is gone."""
+    """
+    Returns the frames of the first thread whose name matches name_pattern, [] when no thread matches, or the
+    jstack error message as a string when the dump failed, for example because the JVM is gone.
+    """
     result = subprocess.run(["jstack", str(pid)], capture_output=True, text=True)
     if result.returncode != 0:
-        return None
+        return (result.stderr or result.stdout).strip() or f"jstack exited with code {result.returncode}"
     lines = result.stdout.splitlines()
     for index, line in enumerate(lines):
         if line.startswith('"') and name_pattern.fullmatch(line.split('"')[1]):
@@ -51,16 +54,32 @@ def thread_stack(pid, name_pattern):
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    pid, name_pattern = sys.argv[1], re.compile(sys.argv[2])
+    if len(sys.argv) in (2, 3, 4) and sys.argv[1] in ("-h", "--help"):
+        print(__doc__)
+        return
+    if len(sys.argv) < 3 or not sys.argv[1].isdigit():
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    pid = sys.argv[1]
+    try:
+        name_pattern = re.compile(sys.argv[2])
+    except re.error as error:
+        print(f"Invalid THREAD_NAME_REGEX '{sys.argv[2]}': {error}", file=sys.stderr)
+        sys.exit(2)
     output = open(sys.argv[3], "w") if len(sys.argv) > 3 else None
     counts = collections.Counter()
     samples = 0
+    dumps = 0
     while True:
         frames = thread_stack(pid, name_pattern)
-        if frames is None:
+        if isinstance(frames, str):
+            if dumps == 0:
+                print(f"Failed to dump the threads of process {pid}: {frames}", file=sys.stderr)
+                sys.exit(1)
+            # The JVM usually exits at the end of the benchmark, which ends sampling.
+            print(f"Sampling ended after {dumps} dumps: {frames.splitlines()[0]}", file=sys.stderr)
             break
+        dumps += 1
         if not frames:
             continue
         samples += 1

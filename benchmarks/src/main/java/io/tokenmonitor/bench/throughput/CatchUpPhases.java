@@ -230,6 +230,11 @@ public final class CatchUpPhases {
             throw new IllegalStateException("Failed to read the committed offsets of group " + groupId, e);
         }
         for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
+            if (end.getValue() == 0) {
+                // An empty partition gives the group nothing to commit, for example with fewer users than
+                // partitions.
+                continue;
+            }
             OffsetAndMetadata offset = committed.get(end.getKey());
             if (offset == null || offset.offset() < end.getValue()) {
                 return false;

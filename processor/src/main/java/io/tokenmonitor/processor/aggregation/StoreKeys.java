@@ -1,5 +1,8 @@
 package io.tokenmonitor.processor.aggregation;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
 /**
  * Keys of the state stores. A period key puts the period name first, so one period's users are adjacent,
  * and the separator is a control character, which validated user and request ids never contain.
@@ -42,6 +45,15 @@ public final class StoreKeys {
      */
     public static String recentRequestCountKey(String userId) {
         return userId + COUNT_MARK;
+    }
+
+    /**
+     * Compares two keys in the order of the stores: by their UTF-8 bytes, unsigned, as the string serializer writes
+     * them. {@link String#compareTo} compares UTF-16 chars instead, which puts a character above U+FFFF before one
+     * from U+E000 to U+FFFF.
+     */
+    public static int compareAsStored(String left, String right) {
+        return Arrays.compareUnsigned(left.getBytes(StandardCharsets.UTF_8), right.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -97,7 +97,7 @@ public final class RecentRequestsRecorder implements FixedKeyProcessor<String, T
 
         RecentCount before = RecentCount.decode(stored);
         int count = before.count() + 1;
-        if (newKey.compareTo(before.oldestKey()) > 0) {
+        if (StoreKeys.compareAsStored(newKey, before.oldestKey()) > 0) {
             // Keys sort newest first, so the new request is older than every kept one.
             if (count > MAX_RECENT_REQUESTS) {
                 recent.delete(newKey);

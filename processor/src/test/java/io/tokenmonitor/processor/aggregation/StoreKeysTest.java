@@ -48,4 +48,16 @@ class StoreKeysTest {
         assertEquals(StoreKeys.alertPrefix("user-1", "2026-12") + "0000000000000060000" + StoreKeys.SEPARATOR
             + "0100" + StoreKeys.SEPARATOR + "alert-2", lateHigh);
     }
+
+    @Test
+    void storeOrderFollowsUtf8Bytes() {
+        String privateUse = "\ue000";
+        String emoji = "\ud83d\ude00";
+
+        assertTrue(privateUse.compareTo(emoji) > 0, "UTF-16 order puts the emoji first");
+        assertTrue(StoreKeys.compareAsStored(privateUse, emoji) < 0);
+        assertTrue(StoreKeys.compareAsStored("a", "b") < 0);
+        assertTrue(StoreKeys.compareAsStored("ab", "a") > 0);
+        assertEquals(0, StoreKeys.compareAsStored(emoji, emoji));
+    }
 }

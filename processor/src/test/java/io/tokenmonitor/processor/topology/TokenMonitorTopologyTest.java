@@ -446,6 +446,24 @@ class TokenMonitorTopologyTest {
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(110).toEpochMilli(), "r10")));
     }
 
+    @Test
+    void olderRequestIsDroppedInStoreOrder() {
+        // Same millisecond: the request ids decide the order, and U+E000 sorts before an emoji as UTF-8 bytes.
+        fixture.send(request().setRequestId("\ue000-old").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        for (int i = 0; i < 99; i++) {
+            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(1 + i))
+                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        }
+        fixture.send(request().setRequestId("\ud83d\ude00-new").setTimestamp(MARCH)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+
+        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        assertEquals(100, recentEntries(store, "user-1"));
+        assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "\ue000-old")));
+        assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "\ud83d\ude00-new")));
+    }
+
     private static long recentEntries(KeyValueStore<String, byte[]> store, String userId) {
         long entries = 0;
         try (var iterator = store.prefixScan(StoreKeys.recentRequestPrefix(userId), new StringSerializer())) {
