@@ -368,11 +368,10 @@ class TokenMonitorTopologyTest {
     @Test
     void recentRequestCountStopsAtHundred() {
         for (int i = 0; i < 105; i++) {
-            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(i))
-                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+            sendTwoTokens("r" + i, MARCH.plusSeconds(i));
         }
 
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         byte[] count = store.get(StoreKeys.recentRequestCountKey("user-1"));
         assertNotNull(count);
         assertEquals(100, ByteBuffer.wrap(count).getInt());
@@ -382,14 +381,13 @@ class TokenMonitorTopologyTest {
     @Test
     void storeWithoutCountIsTrimmedOnce() {
         // A store written before counts were kept: 150 requests, no count entry and no marker.
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         for (int i = 0; i < 150; i++) {
             store.put(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(i).toEpochMilli(), "old" + i),
                 new byte[] {0});
         }
 
-        fixture.send(request().setRequestId("new").setTimestamp(MARCH.plusSeconds(200))
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("new", MARCH.plusSeconds(200));
 
         assertEquals(100, recentEntries(store, "user-1"));
         assertEquals(100, ByteBuffer.wrap(store.get(StoreKeys.recentRequestCountKey("user-1"))).getInt());
@@ -401,10 +399,9 @@ class TokenMonitorTopologyTest {
 
     @Test
     void emptyStoreGetsCountsMarker() {
-        fixture.send(request().setRequestId("first").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("first", MARCH);
 
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         assertNotNull(store.get(StoreKeys.RECENT_REQUEST_COUNTS_MARKER));
         assertEquals(1, ByteBuffer.wrap(store.get(StoreKeys.recentRequestCountKey("user-1"))).getInt());
         assertEquals(1, recentEntries(store, "user-1"));
@@ -413,14 +410,12 @@ class TokenMonitorTopologyTest {
     @Test
     void olderRequestPastLimitIsNotKept() {
         for (int i = 0; i < 100; i++) {
-            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
-                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+            sendTwoTokens("r" + i, MARCH.plusSeconds(100 + i));
         }
 
-        fixture.send(request().setRequestId("older").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("older", MARCH);
 
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         assertEquals(100, recentEntries(store, "user-1"));
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "older")));
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(100).toEpochMilli(), "r0")));
@@ -429,17 +424,14 @@ class TokenMonitorTopologyTest {
     @Test
     void olderRequestWithinLimitIsDroppedFirst() {
         for (int i = 0; i < 50; i++) {
-            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
-                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+            sendTwoTokens("r" + i, MARCH.plusSeconds(100 + i));
         }
-        fixture.send(request().setRequestId("older").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("older", MARCH);
         for (int i = 50; i < 110; i++) {
-            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(100 + i))
-                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+            sendTwoTokens("r" + i, MARCH.plusSeconds(100 + i));
         }
 
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         assertEquals(100, recentEntries(store, "user-1"));
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "older")));
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.plusSeconds(109).toEpochMilli(), "r9")));
@@ -449,19 +441,26 @@ class TokenMonitorTopologyTest {
     @Test
     void olderRequestIsDroppedInStoreOrder() {
         // Same millisecond: the request ids decide the order, and U+E000 sorts before an emoji as UTF-8 bytes.
-        fixture.send(request().setRequestId("\ue000-old").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("\ue000-old", MARCH);
         for (int i = 0; i < 99; i++) {
-            fixture.send(request().setRequestId("r" + i).setTimestamp(MARCH.plusSeconds(1 + i))
-                .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+            sendTwoTokens("r" + i, MARCH.plusSeconds(1 + i));
         }
-        fixture.send(request().setRequestId("\ud83d\ude00-new").setTimestamp(MARCH)
-            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+        sendTwoTokens("\ud83d\ude00-new", MARCH);
 
-        KeyValueStore<String, byte[]> store = fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
+        KeyValueStore<String, byte[]> store = recentStore();
         assertEquals(100, recentEntries(store, "user-1"));
         assertNotNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "\ue000-old")));
         assertNull(store.get(StoreKeys.recentRequestKey("user-1", MARCH.toEpochMilli(), "\ud83d\ude00-new")));
+    }
+
+    /** Sends a request of user-1 with reported counts of one prompt and one completion token. */
+    private void sendTwoTokens(String requestId, Instant timestamp) {
+        fixture.send(request().setRequestId(requestId).setTimestamp(timestamp)
+            .setReportedPromptTokens(1L).setReportedCompletionTokens(1L).build());
+    }
+
+    private KeyValueStore<String, byte[]> recentStore() {
+        return fixture.driver.getKeyValueStore(TokenMonitorTopology.RECENT_REQUESTS_STORE);
     }
 
     private static long recentEntries(KeyValueStore<String, byte[]> store, String userId) {
