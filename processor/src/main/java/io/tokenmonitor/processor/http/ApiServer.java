@@ -123,8 +123,12 @@ public final class ApiServer implements AutoCloseable {
             config.requestLogger.http(this::recordLatency);
         });
 
-        javalin.before("/api/v1", ctx -> services.access().authenticate(ctx));
+        javalin.before("/api/v1", ctx -> {
+            QueryParameters.requireValidEncoding(ctx);
+            services.access().authenticate(ctx);
+        });
         javalin.before("/api/v1/*", ctx -> {
+            QueryParameters.requireValidEncoding(ctx);
             if (!ctx.path().equals(StaticResources.OPENAPI_PATH)) {
                 services.access().authenticate(ctx);
             }

@@ -1,6 +1,11 @@
 package io.tokenmonitor.processor.http;
 
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
@@ -15,6 +20,49 @@ final class QueryParameters {
     }
 
     /** Returns a whole number from {@code min} to {@code max}, or {@code defaultValue} when absent. */
+    /**
+     * Rejects a request whose path or query string is not valid percent-encoded UTF-8, such as {@code ?limit=%ZZ}
+     * or {@code /users/%C3%28}. Jetty rejects some of these itself, but decodes others leniently, and a lenient
+     * decoder would turn them into a default value or a different user id.
+     *
+     * @throws BadRequestException (400) naming the part of the URL at fault
+     */
+    static void requireValidEncoding(Context ctx) {
+        requireValidEncoding(ctx.req().getRequestURI(), "path");
+        requireValidEncoding(ctx.queryString(), "query string");
+    }
+
+    static void requireValidEncoding(String encoded, String part) {
+        if (encoded == null || encoded.indexOf('%') < 0) {
+            return;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            int high = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+            int low = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 2), 16) : -1;
+            if (high < 0 || low < 0) {
+                throw new BadRequestException(null, "Invalid percent-encoding in the " + part
+                    + ": expected % followed by two hex digits, as in %2F");
+            }
+            bytes.write(high * 16 + low);
+            i += 2;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes.toByteArray()));
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException(null, "Invalid percent-encoding in the " + part
+                + ": the bytes are not UTF-8; encode each character as its UTF-8 bytes");
+        }
+    }
+
     static int intParam(Context ctx, String name, int defaultValue, int min, int max) {
         String text = ctx.queryParam(name);
         if (text == null) {

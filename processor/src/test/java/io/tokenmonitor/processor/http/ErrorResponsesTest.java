@@ -63,6 +63,24 @@ class ErrorResponsesTest {
     }
 
     @Test
+    void invalidQueryEncodingIsBadRequest() throws IOException {
+        for (String query : new String[] {"limit=%ZZ", "period=%C3%28", "before=%", "limit=5%2"}) {
+            RawResponse response = send("GET /api/v1/users/user-1/requests?" + query + " HTTP/1.1", Map.of());
+
+            assertJsonError(400, response);
+            assertTrue(response.body().contains("query string"), query + ": " + response.body());
+        }
+    }
+
+    @Test
+    void invalidUtf8InPathIsBadRequest() throws IOException {
+        RawResponse response = send("GET /api/v1/users/%C3%28/requests HTTP/1.1", Map.of());
+
+        assertJsonError(400, response);
+        assertTrue(response.body().contains("not UTF-8"), response.body());
+    }
+
+    @Test
     void unknownHttpVersionIsJsonError() throws IOException {
         assertJsonError(505, send("GET /api/v1/stats HTTP/9.9", Map.of()));
     }
