@@ -89,7 +89,12 @@ final class Cl100kSplitter implements PieceSplitter {
         return position == lettersStart ? -1 : position;
     }
 
-    /** Matches ' ?[^\s\p{L}\p{N}]++[\r\n]*', or returns -1. */
+    /**
+     * Matches ' ?[^\s\p{L}\p{N}]++[\r\n]*', or returns -1.
+     *
+     * <p>NOTE: {@code O200kSplitter.matchPunctuation} looks the same apart from '/', but calling it here made
+     * {@code PieceSplitterTest} and the parity test fail for cl100k_base. The cause was not found, so both stay.
+     */
     private static int matchPunctuation(String text, int start, int length, int firstFlags) {
         int position;
         if (isPunctuation(firstFlags)) {

@@ -84,11 +84,7 @@ public class ThroughputBenchmark {
      */
     @Benchmark
     public long exactO200k() {
-        long tokens = 0;
-        for (String text : texts) {
-            tokens += jtokkitO200k.countTokensOrdinary(text);
-        }
-        return tokens;
+        return countAll(jtokkitO200k::countTokensOrdinary);
     }
 
     /** Counts every text with ExactTokenCounter for o200k_base, the project's own byte-pair counter. */
@@ -100,11 +96,7 @@ public class ThroughputBenchmark {
     /** Counts every text exactly with jtokkit 1.1.0's cl100k_base encoding, which splits without a regex. */
     @Benchmark
     public long exactCl100k() {
-        long tokens = 0;
-        for (String text : texts) {
-            tokens += jtokkitCl100k.countTokensOrdinary(text);
-        }
-        return tokens;
+        return countAll(jtokkitCl100k::countTokensOrdinary);
     }
 
     /** Counts every text with ExactTokenCounter for cl100k_base. */
